@@ -1,0 +1,17 @@
+/** `npm run build`: one self-contained executable, dist/avsplit, with migrations and admin-ui assets embedded. */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dir, "..");
+const outfile = join(root, "dist/avsplit");
+const result = await Bun.build({
+  entrypoints: [join(root, "src/cli.ts")],
+  compile: { outfile },
+  minify: true,
+  target: "bun",
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+console.log(`built ${outfile} (${(statSync(outfile).size / 1024 / 1024).toFixed(1)} MiB)`);

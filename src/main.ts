@@ -1,0 +1,125 @@
+/**
+ * The running appliance: opens the store, starts the HTTPS server (and, as they land, SIP and media),
+ * and stops them in order: stop taking calls, drain, end what is left, flush the database.
+ */
+import { join } from "node:path";
+import { applyConsoleSettings } from "./config/console-settings.ts";
+import type { LoadedConfig } from "./config/load.ts";
+import { parseHostPort } from "./config/net.ts";
+import type { Config } from "./config/schema.ts";
+import { createApp } from "./http/app.ts";
+import { startHttpServers, type HttpServers } from "./http/server.ts";
+import { loadOrCreateCertificate } from "./http/tls.ts";
+import { createLogger, setLogLevel } from "./observability/log.ts";
+import { metrics } from "./observability/metrics.ts";
+import { AuditLog } from "./store/audit-log.ts";
+import { openStore, type Store } from "./store/db.ts";
+import { syncProvisioned } from "./store/provisioning.ts";
+import { SettingsRepository } from "./store/settings.ts";
+import { VERSION } from "./version.ts";
+
+const log = createLogger("appliance");
+
+export type ApplianceState = "starting" | "ready" | "draining" | "stopped";
+
+/** Something that carries calls: it can refuse new ones, report how many are active, and end the rest. */
+export interface CallCarrier {
+  stopAccepting(): void;
+  activeCalls(): number;
+  /** Resolves once no call is active. */
+  whenIdle(): Promise<void>;
+  endAll(reason: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, "avsplit.db");
+}
+
+const hostPort = (text: string) => {
+  const r = parseHostPort(text);
+  if (typeof r === "string") throw new Error(r);
+  return r;
+};
+
+export class Appliance {
+  private state: ApplianceState = "starting";
+  private readonly startedAt = Date.now();
+  private stopping?: Promise<void>;
+  private readonly carriers: CallCarrier[] = [];
+  private http?: HttpServers;
+
+  private constructor(readonly config: Config, readonly store: Store, readonly audit: AuditLog) {}
+
+  static async start(loaded: LoadedConfig): Promise<Appliance> {
+    setLogLevel(loaded.config.node.log_level);
+    const dataDir = loaded.config.node.data_dir;
+    const store = openStore(databasePath(dataDir));
+    try {
+      const effective = applyConsoleSettings(loaded, new SettingsRepository(store.db).all());
+      for (const key of effective.ignored) log.warn("stored console setting ignored: the config file provisions it", { key });
+      const config = effective.config;
+      syncProvisioned(store.db, { trunks: config.trunk, agents: config.agent });
+      const appliance = new Appliance(config, store, new AuditLog(store.sqlite));
+      await appliance.startHttp();
+      appliance.state = "ready";
+      appliance.audit.append({ type: "appliance.started", actor: "system", data: { version: VERSION, node: config.node.id, config: loaded.source } });
+      log.info("avsplit ready", { version: VERSION, node: config.node.id, https: appliance.httpsUrl(), config: loaded.source, dataDir });
+      return appliance;
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
+
+  private async startHttp(): Promise<void> {
+    const c = this.config;
+    const listen = hostPort(c.http.listen);
+    const tls = await loadOrCreateCertificate({ certPath: c.http.tls_cert, keyPath: c.http.tls_key, dataDir: c.node.data_dir, hostname: c.node.id });
+    const app = createApp({
+      health: {
+        ready: () => this.state === "ready",
+        details: () => ({ state: this.state, version: VERSION, node: c.node.id, uptime_s: Math.round((Date.now() - this.startedAt) / 1000) }),
+      },
+    });
+    this.http = startHttpServers(app, { ...listen, tls, redirect: c.http.redirect_listen ? hostPort(c.http.redirect_listen) : undefined });
+    metrics.gauge("avsplit_up", "1 while the appliance is ready").collect(() => (this.state === "ready" ? 1 : 0));
+    metrics.gauge("process_resident_memory_bytes", "Resident memory size in bytes").collect(() => process.memoryUsage.rss());
+  }
+
+  httpsUrl(): string {
+    return `https://${this.config.http.listen.replace(/^0\.0\.0\.0:/, "127.0.0.1:").replace(/:\d+$/, "")}:${this.http?.https.port}`;
+  }
+
+  get httpsPort(): number | undefined { return this.http?.https.port; }
+  get redirectPort(): number | undefined { return this.http?.redirect?.port; }
+  get currentState(): ApplianceState { return this.state; }
+
+  addCarrier(carrier: CallCarrier): void {
+    this.carriers.push(carrier);
+  }
+
+  /** Graceful stop; idempotent. Resolves when everything is closed and the database flushed. */
+  stop(drainMs = this.config.node.drain_s * 1000): Promise<void> {
+    this.stopping ??= this.doStop(drainMs);
+    return this.stopping;
+  }
+
+  private async doStop(drainMs: number): Promise<void> {
+    this.state = "draining";
+    for (const c of this.carriers) c.stopAccepting();
+    const active = () => this.carriers.reduce((n, c) => n + c.activeCalls(), 0);
+    log.info("draining", { activeCalls: active(), drainMs });
+    let timer: Timer | undefined;
+    const drained = Promise.all(this.carriers.map((c) => c.whenIdle()));
+    await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+    clearTimeout(timer);
+    if (active() > 0) await Promise.all(this.carriers.map((c) => c.endAll("shutdown")));
+    await Promise.all(this.carriers.map((c) => c.close()));
+    await this.http?.stop();
+    this.audit.append({ type: "appliance.stopped", actor: "system", data: { node: this.config.node.id } });
+    this.store.close();
+    this.state = "stopped";
+    log.info("stopped");
+  }
+}

@@ -1,0 +1,35 @@
+/** Minimal typed event emitter: `class X extends TypedEmitter<{ closed: [reason: string] }>`. */
+import { createLogger } from "../observability/log.ts";
+
+const log = createLogger("emitter");
+type Listener<A extends unknown[]> = (...args: A) => void;
+type AnyListener = (...args: any[]) => void;
+
+export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
+  private listeners = new Map<keyof Events, Set<AnyListener>>();
+
+  on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): this {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(fn as AnyListener);
+    return this;
+  }
+  once<K extends keyof Events>(event: K, fn: Listener<Events[K]>): this {
+    const wrapper = ((...args: Events[K]) => { this.off(event, wrapper); fn(...args); }) as Listener<Events[K]>;
+    return this.on(event, wrapper);
+  }
+  off<K extends keyof Events>(event: K, fn: Listener<Events[K]>): this {
+    this.listeners.get(event)?.delete(fn as AnyListener);
+    return this;
+  }
+  /** A throwing listener must not break the emitter's own state machine: errors are reported, not propagated. */
+  protected emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const fn of [...set]) {
+      try { fn(...args); }
+      catch (err) { log.error("event listener threw", { event: String(event), err }); }
+    }
+  }
+  removeAllListeners(): void { this.listeners.clear(); }
+}
