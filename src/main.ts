@@ -2,6 +2,7 @@
  * The running appliance: opens the store, starts the HTTPS server (and, as they land, SIP and media),
  * and stops them in order: stop taking calls, drain, end what is left, flush the database.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { applyConsoleSettings } from "./config/console-settings.ts";
 import type { LoadedConfig } from "./config/load.ts";
@@ -15,6 +16,9 @@ import { metrics } from "./observability/metrics.ts";
 import { AuditLog } from "./store/audit-log.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { syncProvisioned } from "./store/provisioning.ts";
+import { SessionRecords } from "./store/session-records.ts";
+import { UserRepository } from "./store/users.ts";
+import { WebSessionRepository } from "./store/web-sessions.ts";
 import { SettingsRepository } from "./store/settings.ts";
 import { VERSION } from "./version.ts";
 
@@ -48,6 +52,7 @@ export class Appliance {
   private stopping?: Promise<void>;
   private readonly carriers: CallCarrier[] = [];
   private http?: HttpServers;
+  private setupCode?: string;
 
   private constructor(readonly config: Config, readonly store: Store, readonly audit: AuditLog) {}
 
@@ -76,7 +81,18 @@ export class Appliance {
     const c = this.config;
     const listen = hostPort(c.http.listen);
     const tls = await loadOrCreateCertificate({ certPath: c.http.tls_cert, keyPath: c.http.tls_key, dataDir: c.node.data_dir, hostname: c.node.id });
+    const users = new UserRepository(this.store.db);
+    if (users.count() === 0) {
+      this.setupCode = randomBytes(6).toString("hex");
+      log.warn("first start: no users yet. Open /setup on the console and enter this setup code", { setupCode: this.setupCode });
+    }
     const app = createApp({
+      nodeId: c.node.id,
+      users,
+      webSessions: new WebSessionRepository(this.store.db),
+      sessions: new SessionRecords(this.store.db),
+      audit: this.audit,
+      setupCode: () => (users.count() === 0 ? this.setupCode : undefined),
       health: {
         ready: () => this.state === "ready",
         details: () => ({ state: this.state, version: VERSION, node: c.node.id, uptime_s: Math.round((Date.now() - this.startedAt) / 1000) }),

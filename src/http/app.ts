@@ -2,20 +2,49 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { createLogger } from "../observability/log.ts";
+import type { AuditLog } from "../store/audit-log.ts";
+import type { SessionRecords } from "../store/session-records.ts";
+import type { UserRepository } from "../store/users.ts";
+import type { WebSessionRepository } from "../store/web-sessions.ts";
+import type { AuthEnv } from "./auth/context.ts";
+import { csrfProtection, sessionMiddleware } from "./auth/middleware.ts";
+import { auditRoutes } from "./console/audit.tsx";
+import { dashboardRoutes } from "./console/dashboard.tsx";
+import { signInRoutes } from "./console/sign-in.tsx";
+import { userRoutes } from "./console/users.tsx";
 import { healthRoutes, type HealthSource } from "./health.ts";
 import { requestLog } from "./request-log.ts";
+import { staticRoutes } from "./static.ts";
 
 const log = createLogger("http");
 
 export interface AppDeps {
   health: HealthSource;
+  nodeId: string;
+  users: UserRepository;
+  webSessions: WebSessionRepository;
+  sessions: SessionRecords;
+  audit: AuditLog;
+  setupCode: () => string | undefined;
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>({ strict: false });
   app.use(requestLog);
-  app.use(secureHeaders());
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"], connectSrc: ["'self'"], frameAncestors: ["'self'"] },
+    }),
+  );
   app.route("/", healthRoutes(deps.health));
+  app.route("/", staticRoutes());
+  app.use(sessionMiddleware(deps.webSessions));
+  app.use(csrfProtection);
+  app.route("/", signInRoutes(deps));
+  app.get("/", (c) => c.redirect(deps.users.count() === 0 ? "/setup" : "/console/", 303));
+  app.route("/console", dashboardRoutes({ sessions: deps.sessions }));
+  app.route("/console/users", userRoutes(deps));
+  app.route("/console/audit", auditRoutes(deps));
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((err, c) => {
     log.error("unhandled error in route", { path: c.req.path, err });

@@ -1,5 +1,4 @@
 /** Bun.serve over HTTPS, plus an optional plain-HTTP listener that only redirects to HTTPS. */
-import type { Hono } from "hono";
 import type { Server } from "bun";
 import type { TlsMaterial } from "./tls.ts";
 
@@ -10,7 +9,7 @@ export interface HttpServers {
   stop(): Promise<void>;
 }
 
-export function startHttpServers(app: Hono, opts: { host: string; port: number; tls: TlsMaterial; redirect?: { host: string; port: number } }): HttpServers {
+export function startHttpServers(app: { fetch: (req: Request, server: Server<unknown>) => Response | Promise<Response> }, opts: { host: string; port: number; tls: TlsMaterial; redirect?: { host: string; port: number } }): HttpServers {
   const https = Bun.serve({
     hostname: opts.host,
     port: opts.port,

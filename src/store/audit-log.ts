@@ -66,6 +66,10 @@ export class AuditLog {
     for (const r of this.sqlite.query<RawRow, (number | string)[]>(sql).iterate(...args)) yield toRow(r);
   }
 
+  newest(limit: number): AuditRow[] {
+    return this.sqlite.query<RawRow, [number]>("SELECT * FROM events ORDER BY seq DESC LIMIT ?").all(limit).map(toRow);
+  }
+
   verify(): ChainReport {
     return verifyChain(this.rows(), { head: this.headOf(), fromGenesis: true });
   }

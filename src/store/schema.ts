@@ -149,3 +149,18 @@ export const h5Invites = sqliteTable(
   },
   (t) => [uniqueIndex("h5_invites_token").on(t.tokenHash)],
 );
+
+/** Signed-in console users. Only the sha256 of the cookie token is stored. */
+export const webSessions = sqliteTable(
+  "web_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    remote: text("remote"),
+  },
+  (t) => [index("web_sessions_user").on(t.userId)],
+);

@@ -11,6 +11,14 @@ export const MIN_PASSWORD_LENGTH = 10;
 
 export class UserError extends Error {}
 
+export const LOCKOUT_AFTER = 5;
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= Bun.password.hash("avsplit-dummy-password", { algorithm: "argon2id" }));
+
+export type SignInResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: "bad-credentials" | "locked"; lockedUntil?: number; failedLogins?: number };
+
 export function checkPasswordPolicy(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`password must have at least ${MIN_PASSWORD_LENGTH} characters`);
 }
@@ -46,9 +54,26 @@ export class UserRepository {
     this.db.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: Date.now() }).where(eq(users.username, username)).run();
   }
 
-  async verifyPassword(username: string, password: string): Promise<User | undefined> {
+  /**
+   * Checks a sign-in. After LOCKOUT_AFTER consecutive failures the account is locked, for a time that doubles
+   * with each further failure (1 min, 2 min, ... capped at 1 h); a locked account is refused even with the right password.
+   */
+  async signIn(username: string, password: string, now = Date.now()): Promise<SignInResult> {
     const user = this.find(username);
-    if (!user || user.disabled) return undefined;
-    return (await Bun.password.verify(password, user.passwordHash)) ? user : undefined;
+    if (!user || user.disabled) {
+      // Same cost as a real check, so the response time does not reveal which usernames exist.
+      await Bun.password.verify(password, await dummy());
+      return { ok: false, reason: "bad-credentials" };
+    }
+    if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: "locked", lockedUntil: user.lockedUntil };
+    if (await Bun.password.verify(password, user.passwordHash)) {
+      if (user.failedLogins) this.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id)).run();
+      return { ok: true, user };
+    }
+    const failedLogins = user.failedLogins + 1;
+    const excess = failedLogins - LOCKOUT_AFTER;
+    const lockedUntil = excess >= 0 ? now + Math.min(3600_000, 60_000 * 2 ** excess) : null;
+    this.db.update(users).set({ failedLogins, lockedUntil }).where(eq(users.id, user.id)).run();
+    return lockedUntil ? { ok: false, reason: "locked", lockedUntil, failedLogins } : { ok: false, reason: "bad-credentials", failedLogins };
   }
 }

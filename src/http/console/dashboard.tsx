@@ -1,0 +1,48 @@
+/** Live dashboard: active sessions, refreshed by htmx polling. */
+import { Hono } from "hono";
+import { Layout } from "../../../admin-ui/views/layout.tsx";
+import { texts, type Lang } from "../../../admin-ui/i18n.ts";
+import type { SessionRecords } from "../../store/session-records.ts";
+import type { AuthEnv } from "../auth/context.ts";
+import { requirePermission } from "../auth/middleware.ts";
+
+export function dashboardRoutes(deps: { sessions: SessionRecords }): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const guard = requirePermission("dashboard:view");
+
+  app.get("/", guard, (c) => {
+    const lang = c.get("lang");
+    return c.html(
+      <Layout lang={lang} title={texts(lang).dashboard} user={c.get("user")} csrfToken={c.get("csrfToken")}>
+        <div id="live" hx-get="/console/live" hx-trigger="every 2s" hx-swap="innerHTML">
+          <LiveTable lang={lang} sessions={deps.sessions} />
+        </div>
+      </Layout>,
+    );
+  });
+  app.get("/live", guard, (c) => c.html(<LiveTable lang={c.get("lang")} sessions={deps.sessions} />));
+  return app;
+}
+
+function LiveTable(props: { lang: Lang; sessions: SessionRecords }) {
+  const t = texts(props.lang);
+  const active = props.sessions.active();
+  if (!active.length) return <p>{t.noActiveSessions}</p>;
+  const now = Date.now();
+  return (
+    <table>
+      <thead><tr><th>{t.caller}</th><th>{t.agent}</th><th>{t.state}</th><th>{t.started}</th><th>{t.duration}</th></tr></thead>
+      <tbody>
+        {active.map((s) => (
+          <tr>
+            <td>{s.callerDisplayName ? `${s.callerDisplayName} ` : ""}{s.callerNumber ?? ""}</td>
+            <td>{s.agentId ?? ""}</td>
+            <td>{s.state} <small>{s.legs.map((l) => `${l.kind}:${l.state}`).join(" ")}</small></td>
+            <td>{new Date(s.startedAt).toISOString()}</td>
+            <td>{Math.round((now - s.startedAt) / 1000)} s</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
