@@ -2,7 +2,7 @@
  * The running appliance: opens the store, starts the HTTPS server (and, as they land, SIP and media),
  * and stops them in order: stop taking calls, drain, end what is left, flush the database.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
 import { applyConsoleSettings } from "./config/console-settings.ts";
 import type { LoadedConfig } from "./config/load.ts";
@@ -16,6 +16,10 @@ import { metrics } from "./observability/metrics.ts";
 import { AuditLog } from "./store/audit-log.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { syncProvisioned } from "./store/provisioning.ts";
+import { SessionJournal } from "./store/session-journal.ts";
+import { CallPlane } from "./call-plane.ts";
+import type { SessionManager } from "./session/manager.ts";
+import type { SipStack } from "./sip/index.ts";
 import { SessionRecords } from "./store/session-records.ts";
 import { UserRepository } from "./store/users.ts";
 import { WebSessionRepository } from "./store/web-sessions.ts";
@@ -36,6 +40,12 @@ export interface CallCarrier {
   close(): Promise<void>;
 }
 
+const safeEqual = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
 export function databasePath(dataDir: string): string {
   return join(dataDir, "avsplit.db");
 }
@@ -54,6 +64,8 @@ export class Appliance {
   private http?: HttpServers;
   private setupCode?: string;
 
+  private calls?: CallPlane;
+
   private constructor(readonly config: Config, readonly store: Store, readonly audit: AuditLog) {}
 
   static async start(loaded: LoadedConfig): Promise<Appliance> {
@@ -66,6 +78,7 @@ export class Appliance {
       const config = effective.config;
       syncProvisioned(store.db, { trunks: config.trunk, agents: config.agent });
       const appliance = new Appliance(config, store, new AuditLog(store.sqlite));
+      await appliance.startCalls();
       await appliance.startHttp();
       appliance.state = "ready";
       appliance.audit.append({ type: "appliance.started", actor: "system", data: { version: VERSION, node: config.node.id, config: loaded.source } });
@@ -76,6 +89,17 @@ export class Appliance {
       throw err;
     }
   }
+
+  private async startCalls(): Promise<void> {
+    const calls = await CallPlane.start(this.config);
+    this.calls = calls;
+    const journal = new SessionJournal(this.store.sqlite, this.store.db, this.audit, this.config.node.id);
+    calls.sessions.on("event", (e) => journal.record(e));
+    this.addCarrier(calls);
+  }
+
+  get sessions(): SessionManager | undefined { return this.calls?.sessions; }
+  get sip(): SipStack | undefined { return this.calls?.sip; }
 
   private async startHttp(): Promise<void> {
     const c = this.config;
@@ -93,6 +117,10 @@ export class Appliance {
       sessions: new SessionRecords(this.store.db),
       audit: this.audit,
       setupCode: () => (users.count() === 0 ? this.setupCode : undefined),
+      agents: {
+        gateway: this.calls!.sessions.gateway,
+        agentForToken: (agentId, token) => c.agent.some((a) => a.id === agentId && a.token !== "" && safeEqual(a.token, token)),
+      },
       health: {
         ready: () => this.state === "ready",
         details: () => ({ state: this.state, version: VERSION, node: c.node.id, uptime_s: Math.round((Date.now() - this.startedAt) / 1000) }),

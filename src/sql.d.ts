@@ -10,3 +10,15 @@ declare module "*/htmx.min.js" {
   const text: string;
   export default text;
 }
+declare module "*.html" {
+  const text: string;
+  export default text;
+}
+declare module "*/agent-page.js" {
+  const text: string;
+  export default text;
+}
+declare module "*/widget.js" {
+  const text: string;
+  export default text;
+}

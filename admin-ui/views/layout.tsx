@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** The console page frame: navigation by permission, CSRF header for every htmx request. */
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";

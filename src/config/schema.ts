@@ -2,6 +2,7 @@
  * The avsplit.toml contract (../shared/avsplit.example.toml). Keys may be added; never renamed or dropped.
  * Every object is strict, so a misspelt key is reported by name instead of being silently ignored.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 import { isValidCidr, parseHostPort, parseListenSpec, parsePortRange } from "./net.ts";
 
@@ -43,6 +44,8 @@ const sip = z.strictObject({
 
 const media = z.strictObject({
   rtp_ports: portRange.default("20000-29999"),
+  /** Local address the RTP sockets bind to. */
+  bind_address: z.string().refine((s) => isIP(s) !== 0, { message: "is not an IP address" }).default("0.0.0.0"),
   advertised_address: z.string().default(""),
   media_timeout_s: z.number().int().min(0).default(30),
 });

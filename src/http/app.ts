@@ -8,6 +8,7 @@ import type { UserRepository } from "../store/users.ts";
 import type { WebSessionRepository } from "../store/web-sessions.ts";
 import type { AuthEnv } from "./auth/context.ts";
 import { csrfProtection, sessionMiddleware } from "./auth/middleware.ts";
+import { agentRoutes, type AgentRouteDeps } from "./agent/routes.ts";
 import { auditRoutes } from "./console/audit.tsx";
 import { dashboardRoutes } from "./console/dashboard.tsx";
 import { signInRoutes } from "./console/sign-in.tsx";
@@ -26,6 +27,7 @@ export interface AppDeps {
   sessions: SessionRecords;
   audit: AuditLog;
   setupCode: () => string | undefined;
+  agents: AgentRouteDeps;
 }
 
 export function createApp(deps: AppDeps): Hono<AuthEnv> {
@@ -42,6 +44,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   app.use(csrfProtection);
   app.route("/", signInRoutes(deps));
   app.get("/", (c) => c.redirect(deps.users.count() === 0 ? "/setup" : "/console/", 303));
+  app.route("/agent", agentRoutes(deps.agents));
   app.route("/console", dashboardRoutes({ sessions: deps.sessions }));
   app.route("/console/users", userRoutes(deps));
   app.route("/console/audit", auditRoutes(deps));

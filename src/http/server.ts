@@ -1,5 +1,6 @@
 /** Bun.serve over HTTPS, plus an optional plain-HTTP listener that only redirects to HTTPS. */
-import type { Server } from "bun";
+import type { Server, WebSocketHandler } from "bun";
+import { websocket } from "hono/bun";
 import type { TlsMaterial } from "./tls.ts";
 
 export interface HttpServers {
@@ -16,6 +17,7 @@ export function startHttpServers(app: { fetch: (req: Request, server: Server<unk
     tls: { cert: opts.tls.cert, key: opts.tls.key },
     maxRequestBodySize: 32 * 1024 * 1024,
     fetch: app.fetch,
+    websocket: { ...(websocket as unknown as WebSocketHandler<unknown>), maxPayloadLength: 256 * 1024, idleTimeout: 120 },
   });
   const redirect = opts.redirect
     ? Bun.serve({

@@ -16,7 +16,7 @@ export async function startAppliance(cmd: string[], opts: { cwd: string; timeout
     (async () => {
       const decoder = new TextDecoder();
       let pending = "";
-      for await (const chunk of proc.stderr) {
+      for await (const chunk of proc.stderr as unknown as AsyncIterable<Uint8Array>) {
         pending += decoder.decode(chunk, { stream: true });
         let nl: number;
         while ((nl = pending.indexOf("\n")) >= 0) {

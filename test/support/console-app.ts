@@ -18,6 +18,7 @@ export function consoleApp() {
     sessions: new SessionRecords(store.db),
     setupCode: () => (users.count() === 0 ? "setup-123" : undefined),
     health: { ready: () => true, details: () => ({}) },
+    agents: { gateway: { connect: () => ({ receive() {}, disconnect() {} }) }, agentForToken: () => false },
   });
 
   /** A browser-like client: keeps cookies, sends forms. */

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** Audit log: newest events, chain verification, export download. */
 import { Hono } from "hono";
 import { stream } from "hono/streaming";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** Live dashboard: active sessions, refreshed by htmx polling. */
 import { Hono } from "hono";
 import { Layout } from "../../../admin-ui/views/layout.tsx";

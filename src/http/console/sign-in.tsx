@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** First-start setup, sign-in, sign-out and language choice. */
 import { Hono, type Context } from "hono";
 import { getConnInfo } from "hono/bun";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** User administration (admin only): list, add, set password, disable. */
 import { Hono, type Context } from "hono";
 import { Layout } from "../../../admin-ui/views/layout.tsx";

@@ -1,0 +1,93 @@
+/**
+ * The call-carrying half of the appliance: the SIP stack, the RTP port pool and the sessions, built from the
+ * configuration. Stops as one CallCarrier (refuse new calls, drain, end the rest, close sockets).
+ */
+import { networkInterfaces } from "node:os";
+import type { Config, TrunkConfig } from "./config/schema.ts";
+import { PortPool } from "./media/ports/index.ts";
+import { parseAgentFromRule } from "./session/agent-identity.ts";
+import { SessionManager } from "./session/manager.ts";
+import type { CallCenterTrunk } from "./session/session-context.ts";
+import { SipStack } from "./sip/index.ts";
+import { systemClock } from "./util/clock.ts";
+import { VERSION } from "./version.ts";
+import type { CallCarrier } from "./main.ts";
+
+/** The address written in SDP and ICE: configured, else the bind address, else the first LAN IPv4. */
+export function pickMediaAddress(config: Config): string {
+  if (config.media.advertised_address) return config.media.advertised_address;
+  if (config.media.bind_address !== "0.0.0.0" && config.media.bind_address !== "::") return config.media.bind_address;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) if (i.family === "IPv4" && !i.internal) return i.address;
+  }
+  return "127.0.0.1";
+}
+
+function callCenterOf(t: TrunkConfig): CallCenterTrunk {
+  return {
+    name: t.name,
+    uri: t.uri!,
+    agentFrom: parseAgentFromRule(t.agent_from),
+    correlationHeader: t.correlation_header,
+    credentials: t.auth_user ? { username: t.auth_user, password: t.auth_password } : undefined,
+  };
+}
+
+export class CallPlane implements CallCarrier {
+  private constructor(readonly sip: SipStack, readonly pool: PortPool, readonly sessions: SessionManager) {}
+
+  static async start(config: Config): Promise<CallPlane> {
+    const mediaAddress = pickMediaAddress(config);
+    const sip = await SipStack.start({
+      listen: config.sip.listen,
+      advertise: config.sip.advertised_address || undefined,
+      tls: config.sip.tls_cert ? { certPath: config.sip.tls_cert, keyPath: config.sip.tls_key } : undefined,
+      limits: { maxBytes: config.sip.max_message_bytes },
+      trust: {
+        trunks: config.trunk.map((t) => ({ name: t.name, role: t.role, allow: t.allow })),
+        untrustedSource: config.sip.untrusted_source,
+        rateLimit: { rate: config.sip.rate_limit_per_s, burst: config.sip.rate_limit_burst },
+      },
+      ua: {
+        userAgent: `avsplit/${VERSION}`,
+        sessionTimer: config.sip.session_expires_s === 0 ? false : { sessionExpires: config.sip.session_expires_s },
+      },
+    });
+    const pool = new PortPool({ range: config.media.rtp_ports, host: config.media.bind_address });
+    const callcenter = config.trunk.find((t) => t.role === "callcenter");
+    const sessions = new SessionManager({
+      nodeId: config.node.id,
+      ua: sip.ua,
+      pool,
+      mediaAddress,
+      sipHost: config.sip.advertised_address || mediaAddress,
+      mediaTimeoutMs: config.media.media_timeout_s * 1000,
+      callcenter: () => (callcenter ? callCenterOf(callcenter) : undefined),
+      callerTrunkFor: (host) => {
+        const trunk = sip.guard?.trunkFor(host);
+        return trunk && trunk.role === "caller" ? trunk.name : null;
+      },
+      webrtc: {
+        hostAddress: mediaAddress,
+        publicIp: config.webrtc.public_ip || undefined,
+        iceServers: config.webrtc.ice_servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).map((urls) => ({ urls, username: s.username, credential: s.credential }))),
+      },
+      clock: systemClock,
+    });
+    for (const t of config.trunk) {
+      if (t.role !== "caller" && t.options_ping_s > 0 && t.uri) sip.ua.pingTrunk({ name: t.name, target: t.uri.replace(/^(sips?:)[^@]*@/, "$1"), intervalS: t.options_ping_s });
+    }
+    return new CallPlane(sip, pool, sessions);
+  }
+
+  stopAccepting(): void { this.sessions.stopAccepting(); }
+  activeCalls(): number { return this.sessions.activeCalls(); }
+  whenIdle(): Promise<void> { return this.sessions.whenIdle(); }
+  endAll(reason: string): Promise<void> { return this.sessions.endAll(reason); }
+
+  async close(): Promise<void> {
+    await this.sessions.close();
+    await this.sip.close();
+    this.pool.close();
+  }
+}

@@ -1,0 +1,4 @@
+export { PortPool, DEFAULT_RECEIVE_BUFFER, type PortPoolOptions, type AllocateOptions, type PortAllocation } from "./port-pool.ts";
+export { MediaSocket, type DatagramHandler } from "./media-socket.ts";
+export { parsePortRange, type PortRange } from "./port-range.ts";
+export { PortPoolExhaustedError, PortRangeError, PortPoolClosedError } from "./errors.ts";

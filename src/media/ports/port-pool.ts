@@ -1,0 +1,129 @@
+/**
+ * UDP port pool over `[media] rtp_ports`: even RTP port, RTCP on +1 (bound only without rtcp-mux; the
+ * +1 stays reserved either way). Free pairs sit in a FIFO ring, so allocate/release are O(1) and a
+ * just-freed port is reused last (late packets of an old call do not hit a new one). A port another
+ * process holds fails to bind and goes to the back of the ring.
+ */
+import { PortPoolClosedError, PortPoolExhaustedError } from "./errors.ts";
+import { MediaSocket } from "./media-socket.ts";
+import { evenPorts, parsePortRange, type PortRange } from "./port-range.ts";
+
+export const DEFAULT_RECEIVE_BUFFER = 512 << 10;
+
+export interface PortPoolOptions {
+  /** "20000-29999" or {min,max}. */
+  range: string | PortRange;
+  /** Local address to bind (default 127.0.0.1). */
+  host?: string;
+  /**
+   * SO_RCVBUF per socket (default 512 KiB, capped by net.core.rmem_max; the kernel doubles it); 0 = kernel default.
+   * Larger absorbs longer stalls but, when the relay falls behind, queues seconds of stale media (docs/bench/relay.md).
+   */
+  receiveBufferBytes?: number;
+}
+
+export interface AllocateOptions { rtcpMux: boolean }
+
+/** A bound RTP socket (and RTCP socket unless muxed); `release()` closes them and returns the pair. */
+export interface PortAllocation {
+  readonly rtpPort: number;
+  readonly rtcpPort: number;
+  readonly rtp: MediaSocket;
+  readonly rtcp: MediaSocket | null;
+  release(): void;
+}
+
+export class PortPool {
+  readonly range: PortRange;
+  readonly host: string;
+  private readonly receiveBufferBytes: number;
+  private readonly ring: Int32Array;
+  private head = 0;
+  private free = 0;
+  private inUseCount = 0;
+  private closed = false;
+
+  constructor(opts: PortPoolOptions) {
+    this.range = parsePortRange(opts.range);
+    this.host = opts.host ?? "127.0.0.1";
+    this.receiveBufferBytes = opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
+    const ports = evenPorts(this.range);
+    this.ring = Int32Array.from(ports);
+    this.free = ports.length;
+  }
+
+  get capacity(): number { return this.ring.length; }
+  get inUse(): number { return this.inUseCount; }
+  get available(): number { return this.free; }
+
+  async allocate(opts: AllocateOptions): Promise<PortAllocation> {
+    if (this.closed) throw new PortPoolClosedError();
+    // Each pair is tried at most once per call: those held by other processes rotate to the back.
+    // (free is re-checked: concurrent allocations take pairs while this one awaits a bind)
+    for (let tries = this.free; tries > 0 && this.free > 0; tries--) {
+      const port = this.take();
+      const sockets = await this.bindPair(port, opts.rtcpMux).catch((err: unknown) => {
+        this.give(port);
+        if (isAddressInUse(err)) return null;
+        throw err;
+      });
+      if (!sockets) continue;
+      if (this.closed) {
+        sockets.rtp.close();
+        sockets.rtcp?.close();
+        throw new PortPoolClosedError();
+      }
+      this.inUseCount++;
+      return this.allocation(port, sockets.rtp, sockets.rtcp);
+    }
+    throw new PortPoolExhaustedError(this.range.min, this.range.max, this.inUseCount);
+  }
+
+  /** Stops handing out ports; allocations already made stay valid until released. */
+  close(): void { this.closed = true; }
+
+  private async bindPair(port: number, rtcpMux: boolean): Promise<{ rtp: MediaSocket; rtcp: MediaSocket | null }> {
+    const rtp = await MediaSocket.bind(this.host, port, this.receiveBufferBytes);
+    if (rtcpMux) return { rtp, rtcp: null };
+    try {
+      return { rtp, rtcp: await MediaSocket.bind(this.host, port + 1, this.receiveBufferBytes) };
+    } catch (err) {
+      rtp.close();
+      throw err;
+    }
+  }
+
+  private allocation(port: number, rtp: MediaSocket, rtcp: MediaSocket | null): PortAllocation {
+    let released = false;
+    return {
+      rtpPort: port,
+      rtcpPort: port + 1,
+      rtp,
+      rtcp,
+      release: () => {
+        if (released) return;
+        released = true;
+        rtp.close();
+        rtcp?.close();
+        this.inUseCount--;
+        this.give(port);
+      },
+    };
+  }
+
+  private take(): number {
+    const port = this.ring[this.head];
+    this.head = (this.head + 1) % this.ring.length;
+    this.free--;
+    return port;
+  }
+
+  private give(port: number): void {
+    this.ring[(this.head + this.free) % this.ring.length] = port;
+    this.free++;
+  }
+}
+
+function isAddressInUse(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: string }).code === "EADDRINUSE";
+}

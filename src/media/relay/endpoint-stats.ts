@@ -1,0 +1,31 @@
+/** Snapshot of one leg's media statistics (the "stats" event, MediaEndpoint.stats()). */
+export interface ReceiveDirectionStats {
+  packets: number;
+  /** UDP payload bytes (RTP header included). */
+  bytes: number;
+  bitrateBps: number;
+  /** Cumulative lost (RFC 3550 A.3) over all sources seen. */
+  lost: number;
+  expected: number;
+  jitterMs: number;
+  ssrc: number | null;
+  lastPacketAt: number | null;
+}
+
+export interface SendDirectionStats {
+  packets: number;
+  bytes: number;
+  bitrateBps: number;
+  ssrc: number;
+}
+
+export interface MediaEndpointStats {
+  at: number;
+  /** From the leg's peer to us. */
+  rx: ReceiveDirectionStats;
+  /** From us to the leg's peer. */
+  tx: SendDirectionStats;
+  /** From the peer's report blocks about our SRs (null until one arrived). */
+  rttMs: number | null;
+  dropped: number;
+}

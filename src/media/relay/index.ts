@@ -1,0 +1,11 @@
+export {
+  MediaEndpoint, type MediaEndpointOptions, type MediaEndpointEvents, type MediaKind, type RemoteMedia, type RtpSink,
+} from "./media-endpoint.ts";
+export { Bridge, type BridgeOptions, type BridgeDirectionOptions, type BridgeDirection } from "./bridge.ts";
+export type { MediaEndpointStats, ReceiveDirectionStats, SendDirectionStats } from "./endpoint-stats.ts";
+export { Latch, LatchResult, type LatchOptions, type SourcePolicy, type SourceRestriction, type TransportAddress } from "./latch.ts";
+export { OutboundRewriter } from "./outbound-rewriter.ts";
+export { PayloadTypeMap, DROP_PAYLOAD_TYPE, type PayloadTypeMapping } from "./payload-type-map.ts";
+export { plainTransform, type PacketTransform } from "./transform.ts";
+export type { RtcpFeedback } from "./rtcp-feedback.ts";
+export type { DropReason } from "./drop-reason.ts";

@@ -1,0 +1,39 @@
+/** What avsplit accepts on its SIP legs, per ARCHITECTURE.md "Interop rules". */
+import { feedback, type CodecSpec, type MediaPolicy, type NegotiatedStream } from "../sdp/index.ts";
+import type { LocalTransport } from "../sdp/index.ts";
+import type { RemoteMedia } from "../media/relay/index.ts";
+
+/** H.264 Constrained Baseline, both packetization modes; the answer follows the caller's profile and level. */
+export const H264_CONSTRAINED_BASELINE: readonly CodecSpec[] = ["42e01f", "42001f"].flatMap((pli) =>
+  [1, 0].map((mode) => ({
+    name: "H264",
+    clockRate: 90000,
+    params: [{ key: "profile-level-id", value: pli }, { key: "packetization-mode", value: String(mode) }],
+  })),
+);
+
+export const SIP_VIDEO_FEEDBACK = ["nack", "nack pli", "ccm fir", "ccm tmmbr"].map(feedback);
+
+export function callerVideoPolicy(transport: LocalTransport): MediaPolicy {
+  return {
+    transport,
+    codecs: H264_CONSTRAINED_BASELINE,
+    feedback: SIP_VIDEO_FEEDBACK,
+    extmapUris: ["urn:3gpp:video-orientation"],
+    rtcpMux: false,
+  };
+}
+
+/** Where a negotiated stream's RTP and RTCP go. */
+export function remoteMediaOf(stream: NegotiatedStream): RemoteMedia | null {
+  const address = stream.remote.connection?.address;
+  if (!stream.accepted || !address || stream.remote.port === 0) return null;
+  return { address, port: stream.remote.port, rtcpPort: stream.rtcpMux ? stream.remote.port : stream.remote.rtcpPort };
+}
+
+/** Payload type clock rates of a stream, for timestamp continuity and jitter. */
+export function clockRatesOf(stream: NegotiatedStream): Record<number, number> {
+  const rates: Record<number, number> = {};
+  for (const c of [stream.codec, stream.telephoneEvent]) if (c) rates[c.payloadType] = c.clockRate;
+  return rates;
+}

@@ -1,0 +1,396 @@
+/**
+ * One call = one incident. The caller's SIP leg is answered with the call center's audio and our video;
+ * the call center gets an audio-only SIP leg; the bound agent's browser gets the video. Every change is a
+ * SessionEvent. A leg that ends takes down exactly what depends on it: the caller or the call center
+ * ending ends the session; the agent's video leg ending leaves the call running.
+ */
+import { randomBytes } from "node:crypto";
+import { Bridge, MediaEndpoint } from "../media/relay/index.ts";
+import { MEDIA_CONTROL_CONTENT_TYPE, parseMediaControl } from "../media/keyframe/index.ts";
+import {
+  createOrigin, formatWarning, mergeAnswers, parseSdp, readAnswer, serializeSdp, splitOffer, SdpError,
+  type AnswerResult, type NegotiatedStream, type SessionDescription, type SplitPlan,
+} from "../sdp/index.ts";
+import type { SipResponse } from "../sip/message/index.ts";
+import { sdpOf, type IncomingCall, type OutgoingCall, type RemoteOffer, type TerminationInfo } from "../sip/ua/index.ts";
+import { createLogger } from "../observability/log.ts";
+import { agentFrom } from "./agent-identity.ts";
+import type { AgentSessionView } from "./agent-protocol.ts";
+import type { BindingSource, LegKind, SessionState } from "./events.ts";
+import { callerVideoPolicy, clockRatesOf, remoteMediaOf } from "./media-policy.ts";
+import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
+import { newSessionId } from "./token.ts";
+import { VideoLink } from "./video-link.ts";
+
+const log = createLogger("session");
+
+/** A status the caller may see when the call center fails (auth trouble between us and it is our problem: 503). */
+function statusForCaller(status: number): number {
+  if (status === 401 || status === 407 || status < 400 || status > 699) return 503;
+  return status;
+}
+
+/** Payload-type map for one direction: what arrives numbered `from` leaves numbered `to`. */
+function payloadMap(pairs: [number | undefined, number | undefined][]): Record<number, number> {
+  const map: Record<number, number> = {};
+  for (const [from, to] of pairs) if (from !== undefined && to !== undefined && from !== to) map[from] = to;
+  return map;
+}
+
+export class SessionSetupError extends Error {
+  constructor(readonly status: number, message: string, readonly warning?: string) {
+    super(message);
+  }
+}
+
+export class Session {
+  readonly id: string;
+  readonly startedAt: number;
+  state: SessionState = "routing";
+  agentId: string | null = null;
+  private callcenter: OutgoingCall | undefined;
+  private trunk: CallCenterTrunk | undefined;
+  private plan!: SplitPlan;
+  private callerStreams: readonly NegotiatedStream[] = [];
+  private ccAnswer: SessionDescription | undefined;
+  private callerAnswer: SessionDescription | undefined;
+  private callerOffer: SessionDescription;
+  private audioBridge: Bridge | undefined;
+  private video: VideoLink | undefined;
+  private readonly legIds = new Map<LegKind, string>();
+  private readonly callerOrigin;
+  private readonly ccOrigin;
+  private ended = false;
+  private hangups: Promise<void> = Promise.resolve();
+  private readonly onEndCallbacks: (() => void)[] = [];
+
+  private constructor(
+    private readonly ctx: SessionContext,
+    private readonly caller: IncomingCall,
+    initialOffer: SessionDescription,
+    readonly callerNumber: string | null,
+    readonly callerDisplayName: string | null,
+    private readonly callerAudio: MediaEndpoint,
+    private readonly callerVideo: MediaEndpoint | undefined,
+    private readonly ccAudio: MediaEndpoint,
+  ) {
+    this.callerOffer = initialOffer;
+    this.id = newSessionId(ctx.nodeId);
+    this.startedAt = ctx.clock.now();
+    this.callerOrigin = createOrigin({ address: ctx.mediaAddress });
+    this.ccOrigin = createOrigin({ address: ctx.mediaAddress });
+  }
+
+  get kind(): "video" | "audio" { return this.callerVideo ? "video" : "audio"; }
+  get hasVideo(): boolean { return this.callerVideo !== undefined && this.videoStream() !== undefined; }
+  get isEnded(): boolean { return this.ended; }
+
+  /** Takes an INVITE from a caller trunk: allocates media and calls the call center. Throws SessionSetupError. */
+  static async start(ctx: SessionContext, caller: IncomingCall, trunkName: string): Promise<Session> {
+    const text = sdpOf(caller.request);
+    if (!text) throw new SessionSetupError(488, "the INVITE carries no SDP offer (late offer is not supported)");
+    let offer: SessionDescription;
+    try {
+      offer = parseSdp(text);
+    } catch (err) {
+      if (err instanceof SdpError) throw new SessionSetupError(488, `malformed SDP offer: ${err.message}`);
+      throw err;
+    }
+    const from = caller.request.from;
+    const number = from.uri.user ?? null;
+    const endpoint = (kind: "audio" | "video", label: string) =>
+      MediaEndpoint.create({ pool: ctx.pool, kind, rtcpMux: false, label, clock: ctx.clock, mediaTimeoutMs: kind === "audio" ? ctx.mediaTimeoutMs : 0 });
+    const opened: MediaEndpoint[] = [];
+    try {
+      const callerAudio = await endpoint("audio", "caller-audio");
+      opened.push(callerAudio);
+      const hasVideo = offer.media.some((m) => m.kind === "video" && m.port !== 0);
+      const callerVideo = hasVideo ? await endpoint("video", "caller-video") : undefined;
+      if (callerVideo) opened.push(callerVideo);
+      const ccAudio = await endpoint("audio", "callcenter-audio");
+      opened.push(ccAudio);
+      const session = new Session(ctx, caller, offer, number, from.displayName, callerAudio, callerVideo, ccAudio);
+      session.begin(trunkName);
+      return session;
+    } catch (err) {
+      for (const e of opened) e.close();
+      if (err instanceof SessionSetupError) throw err;
+      throw new SessionSetupError(503, `no media resources: ${(err as Error).message}`);
+    }
+  }
+
+  private begin(trunkName: string): void {
+    const { ctx } = this;
+    ctx.emit({ type: "session.created", sessionId: this.id, at: this.startedAt, kind: this.kind, callerNumber: this.callerNumber, callerDisplayName: this.callerDisplayName, trunk: trunkName });
+    this.legStarted("caller", this.caller.callId, `${this.caller.request.from.uri.host}`);
+    this.caller.on("cancelled", () => void this.end("caller cancelled", "caller"));
+    this.caller.on("terminated", (info) => this.onLegTerminated("caller", info));
+    this.caller.on("remote-offer", (offer) => this.onCallerReoffer(offer));
+    this.caller.on("info", (info) => {
+      const mc = info.contentType === MEDIA_CONTROL_CONTENT_TYPE ? parseMediaControl(new TextDecoder().decode(info.body)) : null;
+      if (mc?.pictureFastUpdate) this.video?.requestBrowserKeyframe();
+    });
+    this.callerAudio.on("timeout", () => void this.end("media timeout", "system"));
+    this.callerVideo?.on("rtcp-feedback", (fb) => {
+      if (fb.type === "pli" || fb.type === "fir") this.video?.requestBrowserKeyframe();
+    });
+
+    const trunk = ctx.callcenter();
+    if (!trunk) return this.fail(503, "no call center trunk is configured");
+    this.trunk = trunk;
+    const split = splitOffer(this.callerOffer, { origin: this.ccOrigin, transport: { address: ctx.mediaAddress, port: this.ccAudio.rtpPort } });
+    if (!split.ok) return this.fail(488, split.rejection.detail, formatWarning(split.rejection, ctx.sipHost));
+    this.plan = split.plan;
+    const ccOfferSdp = split.offer;
+    const numberUri = `sip:${this.callerNumber ?? "anonymous"}@${ctx.sipHost}`;
+    const display = this.callerDisplayName ? `"${this.callerDisplayName.replace(/["\\\r\n]/g, "")}" ` : "";
+    const out = ctx.ua.invite({
+      target: trunk.uri,
+      from: `${display}<${numberUri}>`,
+      headers: [
+        ["P-Asserted-Identity", `<${numberUri}>`],
+        [trunk.correlationHeader, this.id],
+      ],
+      sdp: serializeSdp(ccOfferSdp),
+      credentials: trunk.credentials,
+    });
+    this.callcenter = out;
+    this.legStarted("callcenter", out.callId, trunk.uri);
+    out.on("progress", (p) => {
+      if (p.status === 180 || p.status === 183) {
+        this.setState("ringing");
+        this.legState("callcenter", "ringing", p.status);
+        this.caller.progress(180);
+      }
+    });
+    out.on("answered", (a) => this.onCallCenterAnswered(ccOfferSdp, a.sdp, a.response));
+    out.on("failed", (f) => this.fail(statusForCaller(f.status), `call center answered ${f.status} ${f.reason}`));
+    out.on("terminated", (info) => this.onLegTerminated("callcenter", info));
+    out.on("remote-offer", (offer) => {
+      const agent = agentFrom(offer.request, trunk.agentFrom);
+      if (agent && agent !== this.agentId) this.bindAgent(agent, "transfer");
+      if (offer.sdp === null) return offer.accept(serializeSdp(ccOfferSdp));
+      try {
+        const streams = readAnswer(ccOfferSdp, parseSdp(offer.sdp));
+        const remote = remoteMediaOf(streams[0]);
+        if (remote) this.ccAudio.setRemote(remote);
+        this.audioBridge?.resync();
+        offer.accept(serializeSdp(ccOfferSdp));
+      } catch {
+        offer.reject(488);
+      }
+    });
+  }
+
+  /** Our answer to a caller offer: the call center's audio choice plus our video. */
+  private answerCaller(offer: SessionDescription): AnswerResult {
+    return mergeAnswers(offer, this.plan, this.ccAnswer!, {
+      origin: this.callerOrigin,
+      audioTransport: { address: this.ctx.mediaAddress, port: this.callerAudio.rtpPort },
+      audio: { rtcpMux: false },
+      video: this.callerVideo && !this.callerVideo.closed ? callerVideoPolicy({ address: this.ctx.mediaAddress, port: this.callerVideo.rtpPort }) : undefined,
+    });
+  }
+
+  private applyCallerStreams(streams: readonly NegotiatedStream[]): void {
+    this.callerStreams = streams;
+    const audio = streams[this.plan.audioIndex];
+    this.callerAudio.setRemote(remoteMediaOf(audio));
+    this.callerAudio.setClockRates(clockRatesOf(audio));
+    const video = this.videoStream();
+    if (video && this.callerVideo) {
+      this.callerVideo.setRemote(remoteMediaOf(video));
+      this.callerVideo.setClockRates(clockRatesOf(video));
+    } else if (this.video) {
+      this.closeVideo("video removed");
+    }
+  }
+
+  /** A re-INVITE/UPDATE from the caller: session refresh, hold, video removed or added back. */
+  private onCallerReoffer(offer: RemoteOffer): void {
+    if (!this.callerAnswer || this.state !== "connected") return void offer.reject(491);
+    // Without an offer the caller wants ours: the session as it stands.
+    if (offer.sdp === null) return void offer.accept(serializeSdp(this.callerAnswer!));
+    let next: SessionDescription;
+    try {
+      next = parseSdp(offer.sdp);
+    } catch {
+      return void offer.reject(488);
+    }
+    if (next.media.length < this.callerOffer.media.length) return void offer.reject(488);
+    const hadVideo = this.hasVideo;
+    const answer = this.answerCaller(next);
+    if (!answer.ok) return void offer.reject(488, undefined, [["Warning", formatWarning(answer.rejection, this.ctx.sipHost)]]);
+    this.callerOffer = next;
+    this.callerAnswer = answer.answer;
+    this.applyCallerStreams(answer.streams);
+    this.audioBridge?.resync();
+    offer.accept(serializeSdp(answer.answer));
+    if (hadVideo !== this.hasVideo) {
+      this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: this.hasVideo ? "added" : "removed", by: "caller" });
+      if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
+    }
+  }
+
+  private onCallCenterAnswered(ccOffer: SessionDescription, sdp: string | null, response: SipResponse): void {
+    if (this.ended) return;
+    if (!sdp) return void this.end("call center answered without SDP", "callcenter", 488);
+    let ccStreams: NegotiatedStream[];
+    try {
+      this.ccAnswer = parseSdp(sdp);
+      ccStreams = readAnswer(ccOffer, this.ccAnswer);
+    } catch (err) {
+      return void this.end(`bad SDP answer from the call center: ${(err as Error).message}`, "callcenter", 488);
+    }
+    const cc = ccStreams[0];
+    const merged = this.answerCaller(this.callerOffer);
+    if (!merged.ok) return void this.end(merged.rejection.detail, "callcenter", 488);
+    this.callerAnswer = merged.answer;
+    this.applyCallerStreams(merged.streams);
+    const callerAudioStream = merged.streams[this.plan.audioIndex];
+    this.ccAudio.setRemote(remoteMediaOf(cc));
+    this.ccAudio.setClockRates(clockRatesOf(cc));
+    this.audioBridge = new Bridge(this.callerAudio, this.ccAudio, {
+      aToB: { payloadTypes: payloadMap([[callerAudioStream.receivePayloadType, cc.codec?.payloadType], [callerAudioStream.telephoneEvent?.payloadType, cc.telephoneEvent?.payloadType]]) },
+      bToA: { payloadTypes: payloadMap([[cc.receivePayloadType, callerAudioStream.codec?.payloadType]]) },
+    });
+    if (this.callerVideo && !this.videoStream()) this.callerVideo.close();
+    void this.caller.answer(serializeSdp(merged.answer)).then((ok) => {
+      if (!ok) return;
+      this.setState("connected");
+      this.legState("caller", "connected");
+      this.legState("callcenter", "connected");
+      const agent = agentFrom(response, this.trunk!.agentFrom);
+      if (agent) this.bindAgent(agent, "callcenter");
+    });
+  }
+
+  private videoStream(): NegotiatedStream | undefined {
+    return this.callerStreams.find((s) => s.kind === "video" && s.accepted && s.codec);
+  }
+
+  /** Binds the session to an agent (from the call center's answer, a transfer, or by hand); the previous agent loses the video. */
+  bindAgent(agentId: string, source: BindingSource, by?: string): void {
+    if (this.ended || agentId === this.agentId) return;
+    const previous = this.agentId;
+    this.agentId = agentId;
+    this.ctx.emit({ type: "session.bound", sessionId: this.id, at: this.ctx.clock.now(), agentId, previousAgentId: previous, source, by });
+    if (previous) {
+      this.closeVideo("transferred");
+      this.ctx.agents.send(previous, { type: "unbound", sessionId: this.id, reason: "transferred" });
+    }
+    this.ctx.agents.send(agentId, { type: "session", session: this.view() });
+  }
+
+  view(): AgentSessionView {
+    return {
+      id: this.id,
+      kind: this.kind,
+      callerNumber: this.callerNumber,
+      state: this.state,
+      video: this.state === "connected" && this.hasVideo,
+      iceServers: this.ctx.webrtc.iceServers,
+    };
+  }
+
+  /** The bound agent's browser offers its video leg; resolves with our answer. */
+  async joinVideo(agentId: string, offerSdp: string): Promise<string> {
+    if (agentId !== this.agentId) throw new SessionSetupError(403, `session ${this.id} is not bound to agent ${agentId}`);
+    const stream = this.videoStream();
+    if (!stream || !this.callerVideo || this.state !== "connected") throw new SessionSetupError(409, "the call has no video to join");
+    this.closeVideo("rejoined");
+    const link = new VideoLink({
+      agentId,
+      callerVideo: this.callerVideo,
+      callerStream: stream,
+      webrtc: this.ctx.webrtc,
+      clock: this.ctx.clock,
+      sendSipInfo: (type, body) => void this.caller.info(type, body).catch(() => undefined),
+    });
+    this.video = link;
+    const legId = this.legStarted("agent", null, agentId);
+    link.on("connected", () => this.legState("agent", "connected"));
+    link.on("closed", (reason) => {
+      if (this.video === link) this.video = undefined;
+      this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind: "agent", reason, stats: { ...link.stats } as unknown as Record<string, unknown> });
+    });
+    return link.accept(offerSdp);
+  }
+
+  private closeVideo(reason: string): void {
+    if (!this.video) return;
+    log.debug("closing agent video", { session: this.id, reason });
+    this.video.close("local");
+  }
+
+  private legStarted(kind: LegKind, callId: string | null, remote: string | null): string {
+    const legId = `${this.id}.${kind}.${randomBytes(3).toString("hex")}`;
+    this.legIds.set(kind, legId);
+    this.ctx.emit({ type: "leg.started", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, callId, remote });
+    return legId;
+  }
+
+  private legState(kind: LegKind, state: "ringing" | "connected", status?: number): void {
+    const legId = this.legIds.get(kind);
+    if (legId) this.ctx.emit({ type: "leg.state", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, state, status });
+  }
+
+  private setState(state: SessionState, reason?: string): void {
+    if (this.state === state || this.ended) return;
+    this.state = state;
+    this.ctx.emit({ type: "session.state", sessionId: this.id, at: this.ctx.clock.now(), state, reason });
+  }
+
+  private onLegTerminated(kind: "caller" | "callcenter", info: TerminationInfo): void {
+    const legId = this.legIds.get(kind);
+    if (legId) this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, reason: info.reason, status: info.status });
+    this.legIds.delete(kind);
+    void this.end(`${kind} ${info.reason}`, kind, info.status);
+  }
+
+  /** Setup failed before the caller was answered: the caller gets `status`. */
+  private fail(status: number, reason: string, warning?: string): void {
+    if (this.ended) return;
+    this.caller.reject(status, undefined, warning ? [["Warning", warning]] : []);
+    void this.end(reason, "system", status);
+  }
+
+  /**
+   * Ends the session: each leg still up gets its BYE/CANCEL/error, media is freed. Idempotent. Resolves when
+   * the BYEs are answered (or have failed), so a shutdown can wait for them before closing the SIP stack.
+   */
+  end(reason: string, from: "caller" | "callcenter" | "agent" | "system", status?: number): Promise<void> {
+    if (this.ended) return this.hangups;
+    this.ended = true;
+    const hangups: Promise<unknown>[] = [];
+    this.state = "ended";
+    log.info("session ended", { session: this.id, reason, from });
+    if (from !== "caller") {
+      if (this.caller.state === "established") hangups.push(this.caller.hangup());
+      else if (this.caller.state === "early") this.caller.reject(status && status >= 400 ? statusForCaller(status) : 480);
+    }
+    const cc = this.callcenter;
+    if (cc && from !== "callcenter") {
+      if (cc.state === "established") hangups.push(cc.hangup());
+      else if (cc.state === "early") cc.cancel();
+    }
+    if (this.agentId) this.ctx.agents.send(this.agentId, { type: "unbound", sessionId: this.id, reason });
+    this.video?.close("local");
+    this.audioBridge?.close();
+    for (const e of [this.callerAudio, this.callerVideo, this.ccAudio]) e?.close();
+    const now = this.ctx.clock.now();
+    for (const [kind, legId] of this.legIds) {
+      if (kind !== "agent") this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: now, legId, kind, reason: from === kind ? reason : `session ended: ${reason}` });
+    }
+    this.legIds.clear();
+    this.ctx.emit({ type: "session.ended", sessionId: this.id, at: now, reason });
+    for (const cb of this.onEndCallbacks) cb();
+    this.hangups = Promise.allSettled(hangups).then(() => undefined);
+    return this.hangups;
+  }
+
+  onEnd(cb: () => void): void {
+    if (this.ended) cb();
+    else this.onEndCallbacks.push(cb);
+  }
+}

@@ -1,0 +1,195 @@
+/** SIP requests and responses (RFC 3261 §7). Typed accessors parse header values on each call. */
+import { Buffer } from "node:buffer";
+import { SipParseError } from "./errors.ts";
+import { SipHeaders } from "./headers.ts";
+import { isToken } from "./lex.ts";
+import { parseNameAddr, type NameAddr } from "./name-addr.ts";
+import { formatUri, type SipUri } from "./uri.ts";
+import { parseVia, type Via } from "./via.ts";
+
+export interface CSeq {
+  seq: number;
+  method: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+
+export function parseCSeq(value: string): CSeq {
+  const m = /^[ \t]*([0-9]{1,10})[ \t\r\n]+([^ \t\r\n]+)[ \t]*$/.exec(value);
+  if (!m || !isToken(m[2])) throw new SipParseError("bad-header:CSeq", `CSeq: malformed "${value.slice(0, 80)}"`);
+  const seq = Number(m[1]);
+  if (seq >= 2 ** 31) throw new SipParseError("bad-header:CSeq", "CSeq: sequence number >= 2^31");
+  return { seq, method: m[2] };
+}
+
+/** A non-negative decimal of at most `max`; null for anything else (overlarge, signs, garbage). */
+export function parseBoundedInt(value: string, max: number): number | null {
+  const t = value.trim();
+  if (t.length === 0 || t.length > 12 || !/^[0-9]+$/.test(t)) return null;
+  const v = Number(t);
+  return v <= max ? v : null;
+}
+
+/** Accessors whose parse the parser performs anyway (see SipMessage.prime). */
+const PRIMED = {
+  from: ["From", (v: string): NameAddr => parseNameAddr(v, "From")],
+  to: ["To", (v: string): NameAddr => parseNameAddr(v, "To")],
+  topVia: ["Via", (v: string): Via => parseVia(v)[0]],
+  cseq: ["CSeq", parseCSeq],
+} as const;
+type PrimedKey = keyof typeof PRIMED;
+
+export abstract class SipMessage {
+  headers: SipHeaders;
+  body: Uint8Array;
+
+  constructor(headers: SipHeaders = new SipHeaders(), body: Uint8Array = EMPTY) {
+    this.headers = headers;
+    this.body = body;
+  }
+
+  abstract startLine(): string;
+
+  /** Values parsed while validating, each handed to the first accessor call only (callers may mutate results). */
+  private stash: Partial<Record<PrimedKey, { raw: string; value: unknown }>> | null = null;
+
+  /**
+   * Parser hook: parses `key` now (throwing SipParseError like the accessor would) and keeps the value for the
+   * first accessor call, so validation at parse time costs nothing extra later.
+   */
+  prime<K extends PrimedKey>(key: K): ReturnType<(typeof PRIMED)[K][1]> {
+    const [name, parse] = PRIMED[key];
+    const raw = this.required(name);
+    const value = parse(raw);
+    (this.stash ??= {})[key] = { raw, value };
+    return value as ReturnType<(typeof PRIMED)[K][1]>;
+  }
+
+  private take<K extends PrimedKey>(key: K): ReturnType<(typeof PRIMED)[K][1]> {
+    const [name, parse] = PRIMED[key];
+    const raw = this.required(name);
+    const kept = this.stash?.[key];
+    if (kept !== undefined && kept.raw === raw) {
+      this.stash![key] = undefined;
+      return kept.value as ReturnType<(typeof PRIMED)[K][1]>;
+    }
+    return parse(raw) as ReturnType<(typeof PRIMED)[K][1]>;
+  }
+
+  private required(name: string): string {
+    const v = this.headers.get(name);
+    if (v === undefined) throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
+    return v;
+  }
+
+  get callId(): string {
+    const v = this.required("Call-ID").trim();
+    if (v.length === 0 || /[\s]/.test(v)) throw new SipParseError("bad-header:Call-ID", "Call-ID: malformed");
+    return v;
+  }
+
+  get cseq(): CSeq {
+    return this.take("cseq");
+  }
+
+  get from(): NameAddr {
+    return this.take("from");
+  }
+
+  get to(): NameAddr {
+    return this.take("to");
+  }
+
+  /** Every via-parm, top first, across all Via header lines. */
+  get vias(): Via[] {
+    const out: Via[] = [];
+    for (const v of this.headers.getAll("Via")) for (const via of parseVia(v)) out.push(via);
+    if (out.length === 0) throw new SipParseError("missing-header:Via", "missing Via header");
+    return out;
+  }
+
+  get topVia(): Via {
+    return this.take("topVia");
+  }
+
+  /** Contact entries; [] when absent or for the REGISTER wildcard `*`. */
+  get contact(): NameAddr[] {
+    const out: NameAddr[] = [];
+    for (const v of this.headers.getAll("Contact")) {
+      if (v === "*") continue;
+      out.push(parseNameAddr(v, "Contact"));
+    }
+    return out;
+  }
+
+  get maxForwards(): number | null {
+    const v = this.headers.get("Max-Forwards");
+    if (v === undefined) return null;
+    const n = parseBoundedInt(v, 255);
+    if (n === null) throw new SipParseError("bad-header:Max-Forwards", "Max-Forwards: not 0..255");
+    return n;
+  }
+
+  /** The wire form; Content-Length always equals body.length. */
+  serialize(): Uint8Array {
+    const head = this.startLine() + "\r\n" + this.headers.format(this.body.length) + "\r\n";
+    const headBytes = Buffer.byteLength(head, "utf8");
+    const out = new Uint8Array(headBytes + this.body.length);
+    encoder.encodeInto(head, out);
+    out.set(this.body, headBytes);
+    return out;
+  }
+
+  toString(): string {
+    return decoder.decode(this.serialize());
+  }
+}
+
+export class SipRequest extends SipMessage {
+  #uri: SipUri;
+  /** The Request-URI as received, reused by serialize() until `uri` is read or replaced (and so may change). */
+  #uriText: string | null;
+
+  constructor(
+    public method: string,
+    uri: SipUri,
+    headers?: SipHeaders,
+    body?: Uint8Array,
+    uriText?: string,
+  ) {
+    super(headers, body);
+    this.#uri = uri;
+    this.#uriText = uriText ?? null;
+  }
+
+  get uri(): SipUri {
+    this.#uriText = null;
+    return this.#uri;
+  }
+
+  set uri(uri: SipUri) {
+    this.#uri = uri;
+    this.#uriText = null;
+  }
+
+  startLine(): string {
+    return `${this.method} ${this.#uriText ?? formatUri(this.#uri)} SIP/2.0`;
+  }
+}
+
+export class SipResponse extends SipMessage {
+  constructor(
+    public status: number,
+    public reason: string,
+    headers?: SipHeaders,
+    body?: Uint8Array,
+  ) {
+    super(headers, body);
+  }
+
+  startLine(): string {
+    return `SIP/2.0 ${this.status} ${this.reason}`;
+  }
+}

@@ -1,0 +1,226 @@
+/** Datagram parser: bytes -> SipRequest | SipResponse, or a SipParseError (never another exception). */
+import { Buffer } from "node:buffer";
+import { SipParseError } from "./errors.ts";
+import { knownName, SipHeaders, type NameInfo } from "./headers.ts";
+import { isToken, isTokenChar, trimLws } from "./lex.ts";
+import { resolveLimits, type ParseLimits } from "./limits.ts";
+import { parseBoundedInt, parseCSeq, SipRequest, SipResponse } from "./message.ts";
+import { isSupportedScheme, parseUri, type SipUri } from "./uri.ts";
+import { parseVia } from "./via.ts";
+
+/** Request-URI stand-in on a request attached to a SipParseError whose own Request-URI was unusable. */
+const PLACEHOLDER_URI = "sip:invalid.invalid";
+
+interface Head {
+  start: number; // first byte of the start line (leading CRLFs skipped)
+  end: number; // first byte of the blank line ending the header block, or data.length if none
+  bodyStart: number; // -1 when the blank line is missing
+}
+
+/** Locates the header block, tolerating bare-LF line ends. */
+export function findHead(buf: Buffer, from: number): Head {
+  let start = from;
+  while (start < buf.length && (buf[start] === 0x0d || buf[start] === 0x0a)) start++;
+  const crlf = buf.indexOf("\r\n\r\n", start);
+  if (crlf >= 0) {
+    // a bare-LF blank line may come first; only the bytes before the CRLFCRLF need a look
+    const lf = buf.subarray(start, crlf).indexOf("\n\n");
+    if (lf >= 0) return { start, end: start + lf, bodyStart: start + lf + 2 };
+    return { start, end: crlf, bodyStart: crlf + 4 };
+  }
+  const lf = buf.indexOf("\n\n", start);
+  if (lf >= 0) return { start, end: lf, bodyStart: lf + 2 };
+  return { start, end: buf.length, bodyStart: -1 };
+}
+
+export function parseMessage(data: Uint8Array, limits?: Partial<ParseLimits>): SipRequest | SipResponse {
+  try {
+    return parse(data, resolveLimits(limits));
+  } catch (err) {
+    if (err instanceof SipParseError) throw err;
+    // A bug in a header parser must not take the transport down: report it as a parse failure.
+    throw new SipParseError("internal", `parser failure: ${String(err)}`);
+  }
+}
+
+function parse(data: Uint8Array, limits: ParseLimits): SipRequest | SipResponse {
+  if (data.length > limits.maxBytes) throw new SipParseError("too-large", `message of ${data.length} bytes`, 513);
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
+  const head = findHead(buf, 0);
+  if (head.start >= data.length) throw new SipParseError("empty", "only CR/LF (keep-alive)");
+  const text = buf.toString("utf8", head.start, head.end);
+
+  const nl = text.indexOf("\n");
+  const firstLine = stripCr(nl < 0 ? text : text.slice(0, nl));
+  if (firstLine.indexOf("\r") >= 0) throw new SipParseError("bad-start-line", "bare CR in the start line");
+  const headers = new SipHeaders();
+  readHeaders(text, nl < 0 ? text.length : nl + 1, headers, limits);
+
+  const start = firstLine.startsWith("SIP/") ? buildResponse(firstLine, headers) : buildRequest(firstLine, headers);
+  const msg = start.message;
+  try {
+    if (start.error) throw start.error;
+    msg.body = readBody(data, head, headers);
+    validate(msg);
+  } catch (err) {
+    if (err instanceof SipParseError && msg instanceof SipRequest && answerable(msg)) err.request = msg;
+    throw err;
+  }
+  return msg;
+}
+
+function stripCr(line: string): string {
+  return line.length > 0 && line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
+}
+
+/** Splits the header block into (name, value) pairs with index arithmetic: one slice per name and value. */
+function readHeaders(text: string, pos: number, headers: SipHeaders, limits: ParseLimits): void {
+  const n = text.length;
+  let name: string | NameInfo = "";
+  let value = "";
+  let count = 0;
+  const flush = () => {
+    if (++count > limits.maxHeaders) throw new SipParseError("too-many-headers", `more than ${limits.maxHeaders} headers`);
+    headers.appendRaw(name, value);
+  };
+  while (pos < n) {
+    let nl = text.indexOf("\n", pos);
+    if (nl < 0) nl = n;
+    let end = nl;
+    if (end > pos && text.charCodeAt(end - 1) === 0x0d) end--;
+    const cr = text.indexOf("\r", pos);
+    if (cr >= 0 && cr < end) throw new SipParseError("bad-header-line", "bare CR inside a header line");
+    const c0 = text.charCodeAt(pos);
+    if (c0 === 0x20 || c0 === 0x09) {
+      // folded continuation (LWS): joins the previous value with one SP
+      if (name === "") throw new SipParseError("bad-header-line", "continuation line before any header");
+      const more = trimLws(text.slice(pos, end));
+      if (more) value = value ? value + " " + more : more;
+    } else {
+      if (name !== "") flush();
+      let i = pos;
+      while (i < end && isTokenChar(text.charCodeAt(i))) i++;
+      if (i === pos) throw new SipParseError("bad-header-line", `bad header line "${text.slice(pos, Math.min(end, pos + 60))}"`);
+      name = knownName(text, pos, i) ?? text.slice(pos, i);
+      while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+      if (text.charCodeAt(i) !== 0x3a || i >= end) {
+        throw new SipParseError("bad-header-line", `header line without colon: "${text.slice(pos, Math.min(end, pos + 60))}"`);
+      }
+      i++;
+      while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+      let vEnd = end;
+      while (vEnd > i && (text.charCodeAt(vEnd - 1) === 0x20 || text.charCodeAt(vEnd - 1) === 0x09)) vEnd--;
+      value = text.slice(i, vEnd);
+    }
+    if (value.length > limits.maxHeaderLength) {
+      throw new SipParseError("header-too-long", `header value longer than ${limits.maxHeaderLength}`);
+    }
+    pos = nl + 1;
+  }
+  if (name !== "") flush();
+}
+
+interface StartLine {
+  message: SipRequest | SipResponse;
+  /** A start-line fault found after enough was read to build the request (thrown once headers are known). */
+  error?: SipParseError;
+}
+
+function buildResponse(line: string, headers: SipHeaders): StartLine {
+  const m = /^SIP\/2\.0 ([1-6][0-9][0-9])(?: (.*))?$/i.exec(line);
+  if (!m) throw new SipParseError("bad-start-line", `bad status line "${line.slice(0, 80)}"`);
+  return { message: new SipResponse(Number(m[1]), m[2] ?? "", headers) };
+}
+
+function buildRequest(line: string, headers: SipHeaders): StartLine {
+  const parts = line.split(" ");
+  if (parts.length === 3 && parts[0] && parts[1] && parts[2]) {
+    const [method, rawUri, version] = parts;
+    if (!isToken(method)) throw new SipParseError("bad-start-line", "bad method");
+    let error: SipParseError | undefined;
+    if (!/^SIP\/[0-9]+\.[0-9]+$/i.test(version)) throw new SipParseError("bad-start-line", "bad SIP version");
+    if (version.toUpperCase() !== "SIP/2.0") error = new SipParseError("bad-version", `unsupported ${version}`, 505);
+    let uri: SipUri;
+    try {
+      uri = parseUri(rawUri);
+    } catch (err) {
+      if (!(err instanceof SipParseError)) throw err;
+      uri = parseUri(PLACEHOLDER_URI);
+      error ??= new SipParseError("bad-request-uri", err.message);
+    }
+    if (!isSupportedScheme(uri.scheme)) {
+      error ??= new SipParseError("unsupported-uri-scheme", `unsupported URI scheme ${uri.scheme.slice(0, 40)}`, 416);
+    }
+    if (!error && uri.headers.size > 0) error = new SipParseError("bad-request-uri", "Request-URI carries headers");
+    return { message: new SipRequest(method, uri, headers, undefined, error ? undefined : rawUri), error };
+  }
+  // Irregular whitespace (RFC 4475 lwsstart, trws, lwsruri): answerable with 400 if method and version are readable.
+  const words = line.trim().split(/[ \t]+/);
+  if (words.length >= 3 && isToken(words[0]) && /^SIP\/2\.0$/i.test(words[words.length - 1])) {
+    const request = new SipRequest(words[0], parseUri(PLACEHOLDER_URI), headers);
+    return { message: request, error: new SipParseError("bad-start-line", "irregular whitespace in request line") };
+  }
+  throw new SipParseError("bad-start-line", `bad request line "${line.slice(0, 80)}"`);
+}
+
+/**
+ * A request can be answered when its top Via names a transport and sent-by (RFC 3261 §18.2.2 routes by it);
+ * its parameters may still be malformed (RFC 4475 badinv01), so answer those to the packet's source.
+ */
+function answerable(req: SipRequest): boolean {
+  const top = req.headers.get("Via");
+  if (top === undefined) return false;
+  const cut = top.search(/[;,]/);
+  try {
+    parseVia(cut < 0 ? top : top.slice(0, cut));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readBody(data: Uint8Array, head: Head, headers: SipHeaders): Uint8Array {
+  if (head.bodyStart < 0) throw new SipParseError("no-end-of-headers", "missing blank line after headers");
+  const available = data.length - head.bodyStart;
+  const values = headers.getAll("Content-Length");
+  if (values.length === 0) return data.slice(head.bodyStart);
+  let length = -1;
+  for (const v of values) {
+    const n = parseBoundedInt(v, 0xffffffff);
+    if (n === null || (length >= 0 && n !== length)) throw new SipParseError("bad-content-length", `Content-Length "${v.slice(0, 20)}"`);
+    length = n;
+  }
+  if (length > available) {
+    throw new SipParseError("bad-content-length", `Content-Length ${length} exceeds the ${available} bytes received`);
+  }
+  return data.slice(head.bodyStart, head.bodyStart + length);
+}
+
+/** Headers that must appear once (RFC 4475 §3.3.8); Max-Forwards at most once. */
+const SINGLE = ["From", "To", "Call-ID", "CSeq", "Max-Forwards"];
+
+/** Eager checks of the headers every layer relies on (RFC 3261 §8.1.1, RFC 4475 §3.1.2). */
+function validate(msg: SipRequest | SipResponse): void {
+  const h = msg.headers;
+  // only the top Via is ever interpreted here; the others are copied verbatim into responses
+  msg.prime("topVia");
+  const counts = h.counts(SINGLE);
+  for (let i = 0; i < SINGLE.length; i++) {
+    const name = SINGLE[i];
+    if (counts[i] > 1) throw new SipParseError(`bad-header:${name}`, `${counts[i]} ${name} headers`);
+    if (counts[i] === 0 && name !== "Max-Forwards") throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
+  }
+  msg.callId;
+  const cseq = msg.prime("cseq");
+  msg.prime("from");
+  msg.prime("to");
+  if (msg instanceof SipResponse) return;
+  if (cseq.method !== msg.method) {
+    throw new SipParseError("bad-header:CSeq", `CSeq method ${cseq.method} does not match ${msg.method}`);
+  }
+  msg.maxForwards;
+  const expires = h.get("Expires");
+  if (expires !== undefined && parseBoundedInt(expires, 0xffffffff) === null) {
+    throw new SipParseError("bad-header:Expires", "Expires: not a delta-seconds value");
+  }
+}

@@ -1,0 +1,261 @@
+/** SIP/SIPS/tel URIs (RFC 3261 §19.1, §25.1; RFC 3966; IPv6 references per RFC 5118). */
+import { SipParseError } from "./errors.ts";
+import { percentDecode, percentEncode } from "./lex.ts";
+
+/** Other absolute URIs (urn:service:sos in an emergency call's To, RFC 5031; isbn:...) are kept opaque. */
+export type UriScheme = "sip" | "sips" | "tel" | (string & {});
+
+export interface SipUri {
+  scheme: UriScheme;
+  /** Unescaped user part (tel: the number; other schemes: everything after "scheme:", as written). */
+  user: string | null;
+  /** Unescaped password. */
+  password: string | null;
+  /** Host as written; IPv6 kept with brackets: "[2001:db8::10]". Empty for tel: URIs. */
+  host: string;
+  port: number | null;
+  /** Unescaped, names lowercased (null = parameter without value, e.g. `lr`). */
+  params: Map<string, string | null>;
+  /** URI headers (`?name=value&...`), values unescaped. */
+  headers: Map<string, string>;
+}
+
+// Character classes of RFC 3261 §25.1.
+const USER_CHAR = new Uint8Array(128);
+const PASSWORD_CHAR = new Uint8Array(128);
+const HEADER_CHAR = new Uint8Array(128);
+const HOST_CHAR = new Uint8Array(128);
+function mark(table: Uint8Array, chars: string): void {
+  for (const ch of chars) table[ch.charCodeAt(0)] = 1;
+}
+const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const UNRESERVED = ALNUM + "-_.!~*'()";
+mark(USER_CHAR, UNRESERVED + "&=+$,;?/");
+mark(PASSWORD_CHAR, UNRESERVED + "&=+$,");
+mark(HEADER_CHAR, UNRESERVED + "[]/?:+$");
+const PARAM_CHAR = new Uint8Array(128);
+mark(PARAM_CHAR, UNRESERVED + "[]/:&+$");
+mark(HOST_CHAR, ALNUM + "-._");
+
+/** Characters a URI may hold (RFC 3261 §25.1 + "#" seen in tel numbers); a JIT-compiled class scan beats a charCodeAt loop. */
+const URI_TEXT = /^[A-Za-z0-9\-_.!~*'();\/?:@&=+$,%[\]#]*$/;
+
+const isIn = (table: Uint8Array) => (c: number) => c < 128 && table[c] === 1;
+const userAllowed = isIn(USER_CHAR);
+const passwordAllowed = isIn(PASSWORD_CHAR);
+const headerAllowed = isIn(HEADER_CHAR);
+const paramAllowed = isIn(PARAM_CHAR);
+
+function bad(text: string, why: string): SipParseError {
+  return new SipParseError("bad-uri", `bad URI ${JSON.stringify(text.slice(0, 200))}: ${why}`);
+}
+
+export function parseUri(text: string): SipUri {
+  const colon = text.indexOf(":");
+  if (colon <= 0) throw bad(text, "no scheme");
+  const scheme = text.slice(0, colon).toLowerCase();
+  if (!/^[a-z][a-z0-9+\-.]*$/.test(scheme)) throw bad(text, "bad scheme");
+  if (!URI_TEXT.test(text)) throw bad(text, "illegal character");
+  if (scheme === "sip" || scheme === "sips") return parseSipUri(scheme, text, colon + 1);
+  if (scheme === "tel") return parseTelUri(text, colon + 1);
+  if (colon + 1 === text.length) throw bad(text, "empty URI");
+  return { scheme, user: text.slice(colon + 1), password: null, host: "", port: null, params: new Map(), headers: new Map() };
+}
+
+/** Schemes a Request-URI may carry here; others are answered 416 (RFC 3261 §8.2.2.1). */
+export function isSupportedScheme(scheme: string): boolean {
+  return scheme === "sip" || scheme === "sips" || scheme === "tel" || scheme === "urn";
+}
+
+function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUri {
+  let user: string | null = null;
+  let password: string | null = null;
+  let i = start;
+  const at = text.indexOf("@", start);
+  if (at >= 0) {
+    const userinfo = text.slice(start, at);
+    const pw = userinfo.indexOf(":");
+    const rawUser = pw >= 0 ? userinfo.slice(0, pw) : userinfo;
+    if (rawUser.length === 0) throw bad(text, "empty user");
+    user = percentDecode(rawUser, "user");
+    if (pw >= 0) password = percentDecode(userinfo.slice(pw + 1), "password");
+    i = at + 1;
+  }
+  let end = i;
+  const n = text.length;
+  let host: string;
+  let port: number | null = null;
+  if (text.charCodeAt(i) === 0x5b) {
+    const close = text.indexOf("]", i);
+    if (close < 0 || !isIpv6(text.slice(i + 1, close))) throw bad(text, "bad IPv6 reference");
+    host = text.slice(i, close + 1);
+    end = close + 1;
+  } else {
+    while (end < n && HOST_CHAR[text.charCodeAt(end)] === 1) end++;
+    host = text.slice(i, end);
+    if (!isHostname(host)) throw bad(text, "bad host");
+  }
+  if (end < n && text.charCodeAt(end) === 0x3a) {
+    const pStart = end + 1;
+    end = pStart;
+    while (end < n && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+    port = parsePort(text.slice(pStart, end));
+    if (port === null) throw bad(text, "bad port");
+  }
+  const params = new Map<string, string | null>();
+  const headers = new Map<string, string>();
+  if (end < n) {
+    const c = text.charCodeAt(end);
+    if (c !== 0x3b && c !== 0x3f) throw bad(text, `unexpected character after host at ${end}`);
+    const q = text.indexOf("?", end);
+    if (c === 0x3b) parseUriParams(text, text.slice(end + 1, q < 0 ? n : q), params);
+    if (q >= 0) parseUriHeaders(text, text.slice(q + 1), headers);
+  }
+  return { scheme, user, password, host, port, params, headers };
+}
+
+function parseTelUri(text: string, start: number): SipUri {
+  const semi = text.indexOf(";", start);
+  const number = text.slice(start, semi < 0 ? text.length : semi);
+  if (number.length === 0 || /[^0-9A-Fa-f*#+\-.()pPwW]/.test(number)) throw bad(text, "bad telephone number");
+  const params = new Map<string, string | null>();
+  if (semi >= 0) parseUriParams(text, text.slice(semi + 1), params);
+  return { scheme: "tel", user: number, password: null, host: "", port: null, params, headers: new Map() };
+}
+
+function parseUriParams(text: string, s: string, params: Map<string, string | null>): void {
+  for (const p of s.split(";")) {
+    const eq = p.indexOf("=");
+    const name = percentDecode(eq < 0 ? p : p.slice(0, eq), "parameter");
+    if (name.length === 0) throw bad(text, "empty parameter name");
+    params.set(name.toLowerCase(), eq < 0 ? null : percentDecode(p.slice(eq + 1), "parameter"));
+  }
+}
+
+function formatUriParams(params: Map<string, string | null>): string {
+  let out = "";
+  for (const [k, v] of params) {
+    out += ";" + percentEncode(k, paramAllowed);
+    if (v !== null) out += "=" + percentEncode(v, paramAllowed);
+  }
+  return out;
+}
+
+function parseUriHeaders(text: string, s: string, headers: Map<string, string>): void {
+  if (s.length === 0) return;
+  for (const h of s.split("&")) {
+    const eq = h.indexOf("=");
+    if (eq <= 0) throw bad(text, "bad URI header");
+    headers.set(percentDecode(h.slice(0, eq), "header name"), percentDecode(h.slice(eq + 1), "header value"));
+  }
+}
+
+export function parsePort(s: string): number | null {
+  if (s.length === 0 || s.length > 5) return null;
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return v <= 65535 ? v : null;
+}
+
+/** hostname / IPv4address (RFC 3261 §25.1); '_' tolerated as many deployed DNS names carry it. */
+export function isHostname(h: string): boolean {
+  const n = h.charCodeAt(h.length - 1) === 0x2e ? h.length - 1 : h.length;
+  if (n === 0 || n > 253) return false;
+  let labelStart = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 0x2e : h.charCodeAt(i);
+    if (c === 0x2e) {
+      const len = i - labelStart;
+      if (len === 0 || len > 63 || h.charCodeAt(labelStart) === 0x2d || h.charCodeAt(i - 1) === 0x2d) return false;
+      labelStart = i + 1;
+    } else if (c >= 128 || HOST_CHAR[c] !== 1) return false;
+  }
+  return true;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** IPv6address (RFC 4291 / RFC 5118), without brackets; allows an embedded IPv4 tail. */
+export function isIpv6(s: string): boolean {
+  if (s.length < 2 || s.length > 46) return false;
+  // RFC 5118 §4.10: tolerate RFC 3261's ABNF bug, "2001:db8:::192.0.2.1" for "2001:db8::192.0.2.1"
+  const triple = s.indexOf(":::");
+  if (triple >= 0 && isIpv4(s.slice(triple + 3))) s = s.slice(0, triple) + s.slice(triple + 1);
+  const n = s.length;
+  let units = 0;
+  let compressed = false;
+  let i = 0;
+  if (s.charCodeAt(0) === 0x3a) {
+    if (s.charCodeAt(1) !== 0x3a) return false;
+    compressed = true;
+    i = 2;
+  }
+  while (i < n) {
+    let j = i;
+    while (j < n && isHex(s.charCodeAt(j))) j++;
+    if (j < n && s.charCodeAt(j) === 0x2e) {
+      if (!isIpv4(s.slice(i))) return false;
+      units += 2;
+      break;
+    }
+    if (j === i || j - i > 4) return false;
+    units++;
+    if (j === n) break;
+    if (s.charCodeAt(j) !== 0x3a) return false;
+    if (s.charCodeAt(j + 1) === 0x3a) {
+      if (compressed) return false;
+      compressed = true;
+      i = j + 2;
+    } else {
+      i = j + 1;
+      if (i === n) return false;
+    }
+  }
+  return compressed ? units <= 7 : units === 8;
+}
+
+export function isIpv4(s: string): boolean {
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i === s.length ? 0x2e : s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || value > 255) return false;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      value = value * 10 + c - 0x30;
+      digits++;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+export function formatUri(uri: SipUri): string {
+  let out = uri.scheme + ":";
+  if (uri.scheme !== "sip" && uri.scheme !== "sips") return out + (uri.user ?? "") + formatUriParams(uri.params);
+  if (uri.user !== null) {
+    out += percentEncode(uri.user, userAllowed);
+    if (uri.password !== null) out += ":" + percentEncode(uri.password, passwordAllowed);
+    out += "@";
+  }
+  out += uri.host;
+  if (uri.port !== null) out += ":" + uri.port;
+  out += formatUriParams(uri.params);
+  if (uri.headers.size > 0) {
+    let sep = "?";
+    for (const [k, v] of uri.headers) {
+      out += sep + percentEncode(k, headerAllowed) + "=" + percentEncode(v, headerAllowed);
+      sep = "&";
+    }
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+export { ClientTransaction, type ClientTransactionEvents, type ClientTransactionState } from "./client-transaction.ts";
+export type { TransactionContext, TransactionTransport } from "./context.ts";
+export { InviteClientTransaction } from "./invite-client.ts";
+export { InviteServerTransaction, setToTag } from "./invite-server.ts";
+export { clientKey, dialogAckKey, MAGIC_COOKIE, serverKey } from "./keys.ts";
+export { NonInviteClientTransaction } from "./non-invite-client.ts";
+export { NonInviteServerTransaction } from "./non-invite-server.ts";
+export { buildCancel, buildNon2xxAck } from "./requests.ts";
+export { ServerTransaction, type ServerTransactionEvents, type ServerTransactionState } from "./server-transaction.ts";
+export { DEFAULT_TIMERS, type TimerSettings } from "./timers.ts";
+export { TransactionLayer, type TransactionLayerEvents, type TransactionLayerOptions } from "./transaction-layer.ts";

@@ -1,0 +1,301 @@
+/**
+ * AgentVideoLeg: the server end of ONE video-only WebRTC leg to an agent's browser (one BUNDLEd,
+ * rtcp-muxed, sendrecv H.264 transceiver). The browser makes the offer and avsplit answers: the
+ * widget joins a call that is already running, so avsplit already knows the caller's H.264 format and
+ * picks the browser's matching one from its offer (see browser-offer.ts); a re-join after a page
+ * reload is simply a new offer and a new leg.
+ *
+ * werift does ICE (ICE-lite by default: the browser is always the full agent) and DTLS. The media
+ * path is either the lean one (dtls-srtp-media-path.ts, default) or werift's own (werift-media-path.ts).
+ *
+ *   const leg = new AgentVideoLeg({ callerH264Fmtp: "profile-level-id=42e00c;packetization-mode=0" });
+ *   const answerSdp = await leg.acceptOffer(offerSdpFromWidget);
+ *   leg.on("rtp", (p) => toCaller(p)); leg.on("keyframe-request", () => askCallerForKeyframe());
+ *   fromCaller((p) => leg.sendRtp(p));
+ */
+import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
+import { walkRtcp } from "../media/rtcp/index.ts";
+import { PictureLossIndication, RtcpReceiverReport, serializeRtcp } from "../media/rtcp/index.ts";
+import { readSsrc } from "../media/rtp/index.ts";
+import { createLogger } from "../observability/log.ts";
+import { systemClock, type Clock, type TimerHandle } from "../util/clock.ts";
+import { TypedEmitter } from "../util/typed-emitter.ts";
+import { restrictBrowserOffer, type H264Choice } from "./browser-offer.ts";
+import { DtlsSrtpMediaPath } from "./dtls-srtp-media-path.ts";
+import { WebRtcLegError } from "./errors.ts";
+import { emptyLegStats, type AgentVideoLegStats } from "./leg-stats.ts";
+import type { LegMediaPath, MediaPathHandlers, MediaPathName } from "./media-path.ts";
+import { asWeriftDtlsTransport } from "./werift-internals.ts";
+import { WeriftMediaPath } from "./werift-media-path.ts";
+
+const log = createLogger("webrtc");
+
+export interface IceServer { urls: string; username?: string; credential?: string }
+
+export interface AgentVideoLegOptions {
+  /** The caller's H.264 a=fmtp value; the browser leg gets the same profile family and packetization-mode. */
+  callerH264Fmtp: string;
+  /** The only local address the leg binds and gathers on (default 127.0.0.1). */
+  hostAddress?: string;
+  /** Address announced in our candidates instead of hostAddress (appliance behind a 1:1 NAT). */
+  publicIp?: string;
+  /** STUN/TURN servers (default none). Non-empty turns ICE-lite off, so werift gathers through them. */
+  iceServers?: IceServer[];
+  /**
+   * Only ICE checks from remote addresses this accepts are answered (default: all). Keeps a leg on an
+   * allowed network, e.g. loopback in tests, whatever interfaces the browser gathers on.
+   */
+  acceptRemoteAddress?: (ip: string) => boolean;
+  /** Local UDP port range [min, max], min < max (default: any free port). */
+  portRange?: [number, number];
+  /** ICE + DTLS must complete this long after acceptOffer() (default 10 000 ms), else closed("timeout"). */
+  connectTimeoutMs?: number;
+  /** "lean" (default): own SRTP path on werift's ICE+DTLS. "werift": werift's RTP stack end to end. */
+  mediaPath?: MediaPathName;
+  /** SO_RCVBUF of the leg's socket for the lean path (default 4 MiB). */
+  recvBufferBytes?: number;
+  clock?: Clock;
+}
+
+export type AgentVideoLegCloseReason = "local" | "timeout" | "ice-failed" | "dtls-failed" | "remote" | "media-path-failed";
+
+export interface AgentVideoLegEvents {
+  /** Browser camera RTP (decrypted, as the browser sent it). Valid only during the call: copy to keep. */
+  rtp: [packet: Uint8Array];
+  /** Browser RTCP compound (decrypted); keyframe requests are also reported as "keyframe-request". */
+  rtcp: [packet: Uint8Array];
+  /** The browser's decoder asked for a keyframe (PLI or FIR): ask the caller for one. */
+  "keyframe-request": [kind: "pli" | "fir"];
+  connected: [];
+  closed: [reason: AgentVideoLegCloseReason];
+}
+
+export interface NegotiatedVideo {
+  readonly payloadType: number;
+  readonly packetizationMode: 0 | 1;
+  readonly answerFmtp: string;
+  /** SSRC of the stream we send to the browser (announced in our answer). */
+  readonly localSsrc: number;
+  /** The browser's SSRC (from its offer, or learned from its first packet). */
+  readonly remoteSsrc: number;
+}
+
+type LegState = "new" | "negotiating" | "connecting" | "connected" | "closed";
+
+const PSFB = 206;
+const PSFB_PLI = 1;
+const PSFB_FIR = 4;
+
+export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
+  readonly stats: AgentVideoLegStats = emptyLegStats();
+  private state: LegState = "new";
+  private pc: RTCPeerConnection | undefined;
+  private path: LegMediaPath | undefined;
+  private choice: H264Choice | undefined;
+  private localSsrc = 0;
+  private remoteSsrc = 0;
+  private connectTimer: TimerHandle | undefined;
+  private readonly clock: Clock;
+  private readonly host: string;
+  private keyframeSeen: "pli" | "fir" | null = null;
+
+  constructor(private readonly options: AgentVideoLegOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    this.host = options.hostAddress ?? "127.0.0.1";
+  }
+
+  get connected(): boolean { return this.state === "connected"; }
+  get closed(): boolean { return this.state === "closed"; }
+  get mediaPath(): MediaPathName { return this.options.mediaPath ?? "lean"; }
+
+  /** What was negotiated (undefined before acceptOffer() resolved). */
+  get negotiated(): NegotiatedVideo | undefined {
+    const c = this.choice;
+    if (!c || !this.localSsrc) return undefined;
+    return {
+      payloadType: c.payloadType, packetizationMode: c.packetizationMode, answerFmtp: c.answerFmtp,
+      localSsrc: this.localSsrc, remoteSsrc: this.remoteSsrc,
+    };
+  }
+
+  /**
+   * Answers the browser's offer (non-trickle: the answer carries our candidates). Throws WebRtcLegError:
+   * "bad-offer", "no-matching-h264", "bad-caller-fmtp", "werift-internals", "closed".
+   */
+  async acceptOffer(offerSdp: string): Promise<string> {
+    if (this.state !== "new") throw new WebRtcLegError("closed", `acceptOffer() in state ${this.state}`);
+    const restricted = restrictBrowserOffer(offerSdp, this.options.callerH264Fmtp);
+    this.state = "negotiating";
+    this.choice = restricted.choice;
+    this.remoteSsrc = restricted.remoteSsrc;
+    this.connectTimer = this.clock.setTimeout(() => this.close("timeout"), this.options.connectTimeoutMs ?? 10_000);
+    const pc = this.createPeerConnection(restricted.choice);
+    this.pc = pc;
+    try {
+      await pc.setRemoteDescription({ type: "offer", sdp: restricted.sdp });
+      const transceiver = pc.getTransceivers()[0];
+      if (!transceiver) throw new WebRtcLegError("bad-offer", "werift created no transceiver for the video m-line");
+      transceiver.setDirection("sendrecv");
+      this.localSsrc = transceiver.sender.ssrc;
+      this.path = this.createMediaPath(transceiver);
+      this.watch(pc);
+      await pc.setLocalDescription(await pc.createAnswer());
+      await this.gatheringComplete(pc);
+    } catch (err) {
+      this.close(this.closed ? "timeout" : "local");
+      if (err instanceof WebRtcLegError) throw err;
+      throw new WebRtcLegError("closed", `negotiation failed: ${(err as Error).message}`);
+    }
+    if (this.closed) throw new WebRtcLegError("closed", "leg closed during negotiation");
+    if (this.state === "negotiating") this.state = "connecting";
+    return this.announce(pc.localDescription!.sdp);
+  }
+
+  /** Caller RTP toward the browser; PT and SSRC are set to the negotiated ones on the way (the input is not modified). */
+  sendRtp(packet: Uint8Array): boolean {
+    const n = this.path && this.state === "connected" ? this.path.sendRtp(packet, this.choice!.payloadType, this.localSsrc) : 0;
+    if (n === 0) { this.stats.sendDropped++; return false; }
+    this.stats.rtpSent.packets++;
+    this.stats.rtpSent.bytes += packet.length;
+    return true;
+  }
+
+  /** A (compound) RTCP packet toward the browser, e.g. a REMB translated from the caller's TMMBR. */
+  sendRtcp(packet: Uint8Array): boolean {
+    const n = this.path && this.state === "connected" ? this.path.sendRtcp(packet) : 0;
+    if (n === 0) { this.stats.sendDropped++; return false; }
+    this.stats.rtcpSent.packets++;
+    this.stats.rtcpSent.bytes += packet.length;
+    return true;
+  }
+
+  /** Asks the browser's encoder for a keyframe (RR + PLI). Returns false when not connected. */
+  requestKeyframe(): boolean {
+    const compound = serializeRtcp([
+      new RtcpReceiverReport(this.localSsrc), new PictureLossIndication(this.localSsrc, this.remoteSsrc),
+    ]);
+    const sent = this.sendRtcp(compound);
+    if (sent) this.stats.keyframeRequestsSent++;
+    return sent;
+  }
+
+  close(reason: AgentVideoLegCloseReason = "local"): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.clock.clearTimeout(this.connectTimer);
+    this.path?.close();
+    this.pc?.close().catch((err: unknown) => log.debug("werift close failed", { err }));
+    log.info("agent video leg closed", { reason, stats: this.stats });
+    this.emit("closed", reason);
+    this.removeAllListeners();
+  }
+
+  private createPeerConnection(choice: H264Choice): RTCPeerConnection {
+    const iceServers = this.options.iceServers ?? [];
+    const v6 = this.host.includes(":");
+    const accept = this.options.acceptRemoteAddress;
+    return new RTCPeerConnection({
+      codecs: {
+        video: [new RTCRtpCodecParameters({
+          mimeType: "video/H264", clockRate: 90000, parameters: choice.answerFmtp,
+          rtcpFeedback: [{ type: "nack", parameter: "pli" }, { type: "ccm", parameter: "fir" }],
+        })],
+      },
+      headerExtensions: { video: [] },
+      iceServers,
+      iceLite: iceServers.length === 0,
+      // Gather on the configured address only: no interface enumeration, bind to that address.
+      iceUseIpv4: false,
+      iceUseIpv6: false,
+      iceAdditionalHostAddresses: [this.host],
+      iceInterfaceAddresses: v6 ? { udp6: this.host } : { udp4: this.host },
+      icePortRange: this.options.portRange,
+      ...(accept && {
+        iceFilterStunResponse: (_msg, addr) => accept(addr[0]),
+        iceFilterCandidatePair: (pair) => accept(pair.remoteCandidate.host),
+      }),
+    });
+  }
+
+  private createMediaPath(transceiver: RTCRtpTransceiver): LegMediaPath {
+    const handlers: MediaPathHandlers = {
+      rtp: (p) => this.onRtp(p),
+      rtcp: (p) => this.onRtcp(p),
+      rejected: () => { this.stats.receiveRejected++; },
+      failed: (err) => {
+        log.warn("browser leg media path failed", { err });
+        this.close("media-path-failed");
+      },
+    };
+    if (this.mediaPath === "werift") return new WeriftMediaPath(transceiver, handlers);
+    return new DtlsSrtpMediaPath(asWeriftDtlsTransport(transceiver.dtlsTransport), handlers, {
+      recvBufferBytes: this.options.recvBufferBytes ?? 4 * 1024 * 1024,
+    });
+  }
+
+  private watch(pc: RTCPeerConnection): void {
+    pc.connectionStateChange.subscribe((s) => {
+      if (this.closed) return;
+      if (s === "connected" && this.state !== "connected") {
+        this.state = "connected";
+        this.clock.clearTimeout(this.connectTimer);
+        this.emit("connected");
+      } else if (s === "failed") {
+        const dtlsFailed = pc.getTransceivers()[0]?.dtlsTransport.state === "failed";
+        this.close(dtlsFailed ? "dtls-failed" : "ice-failed");
+      } else if (s === "closed") {
+        this.close("remote");
+      }
+    });
+    pc.getTransceivers()[0]?.dtlsTransport.onStateChange.subscribe((s) => {
+      if (s === "closed" && !this.closed) this.close("remote");
+    });
+  }
+
+  private onRtp(packet: Uint8Array): void {
+    const stats = this.stats.rtpReceived;
+    stats.packets++;
+    stats.bytes += packet.length;
+    if (this.remoteSsrc === 0) this.remoteSsrc = readSsrc(packet);
+    this.emit("rtp", packet);
+  }
+
+  private onRtcp(packet: Uint8Array): void {
+    this.keyframeSeen = null;
+    try { walkRtcp(packet, this.visitRtcp); } catch {
+      this.stats.receiveRejected++;
+      return;
+    }
+    this.stats.rtcpReceived.packets++;
+    this.stats.rtcpReceived.bytes += packet.length;
+    this.emit("rtcp", packet);
+    if (this.keyframeSeen) {
+      this.stats.keyframeRequestsReceived++;
+      this.emit("keyframe-request", this.keyframeSeen);
+    }
+  }
+
+  private readonly visitRtcp = (packetType: number, count: number): void => {
+    if (packetType !== PSFB) return;
+    if (count === PSFB_PLI) this.keyframeSeen ??= "pli";
+    else if (count === PSFB_FIR) this.keyframeSeen = "fir";
+  };
+
+  private gatheringComplete(pc: RTCPeerConnection): Promise<void> {
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      const sub = pc.iceGatheringStateChange.subscribe((s) => {
+        if (s === "complete") { sub.unSubscribe(); resolve(); }
+      });
+    });
+  }
+
+  /** Our answer as sent: host candidates rewritten to publicIp when configured. */
+  private announce(sdp: string): string {
+    const pub = this.options.publicIp;
+    if (!pub) return sdp;
+    return sdp.replace(/^(a=candidate:\S+ \d+ \S+ \d+ )(\S+)( \d+ typ host)/gm,
+      (line, head: string, addr: string, tail: string) => (addr === this.host ? `${head}${pub}${tail}` : line));
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The few werift internals the lean media path touches, typed structurally and checked at run time,
+ * so a werift upgrade that moves them fails loudly (WebRtcLegError "werift-internals") instead of silently.
+ *
+ * Checked against werift 0.24.4: RTCDtlsTransport.{dtls, iceTransport, startSrtp, sendRtp, sendRtcp},
+ * DtlsSocket.{srtp.srtpProfile, extractSessionKeys}, ice Connection.{nominated, protocols},
+ * StunProtocol.transport (UdpTransport).{socket, onData}.
+ */
+import type { Socket } from "node:dgram";
+import { WebRtcLegError } from "./errors.ts";
+
+export interface WeriftUdpTransport {
+  socket: Socket;
+  onData: (data: Buffer, addr: [string, number]) => void;
+}
+
+export interface WeriftStunProtocol {
+  transport?: WeriftUdpTransport;
+}
+
+export interface WeriftCandidatePair {
+  protocol: WeriftStunProtocol;
+  remoteAddr: [string, number];
+}
+
+export interface WeriftIceConnection {
+  nominated?: WeriftCandidatePair;
+  protocols: WeriftStunProtocol[];
+}
+
+export interface WeriftDtlsSocket {
+  srtp: { srtpProfile?: number };
+  extractSessionKeys(keyLength: number, saltLength: number): {
+    localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer;
+  };
+}
+
+export interface WeriftDtlsTransport {
+  dtls?: WeriftDtlsSocket;
+  iceTransport: { connection: WeriftIceConnection };
+  startSrtp(): void;
+  sendRtp(payload: unknown, header: unknown): Promise<number>;
+  sendRtcp(packets: unknown[]): Promise<unknown>;
+}
+
+/** Throws unless `t` looks like werift 0.24's RTCDtlsTransport. */
+export function asWeriftDtlsTransport(t: unknown): WeriftDtlsTransport {
+  const d = t as Partial<WeriftDtlsTransport> | undefined;
+  const ok = !!d && typeof d.startSrtp === "function" && typeof d.sendRtp === "function" &&
+    typeof d.sendRtcp === "function" && Array.isArray(d.iceTransport?.connection?.protocols);
+  if (!ok) throw new WebRtcLegError("werift-internals", "werift RTCDtlsTransport lacks startSrtp/sendRtp/sendRtcp/iceTransport");
+  return d as WeriftDtlsTransport;
+}
+
+export function udpTransportOf(protocol: WeriftStunProtocol): WeriftUdpTransport | undefined {
+  const t = protocol.transport;
+  return t && typeof t.socket?.send === "function" && typeof t.onData === "function" ? t : undefined;
+}

@@ -1,0 +1,213 @@
+/**
+ * Browser-leg media path CPU per packet: AgentVideoLeg on werift's own RTP stack vs the lean path
+ * (werift ICE+DTLS, src/media/srtp SRTP), same run, same load. This process holds the legs; a child
+ * process holds the "browsers" (werift peers, test/interop/webrtc/support/werift-browser.ts), so the CPU
+ * measured here (process.cpuUsage, all threads) is the legs' alone. Per path and direction: N legs,
+ * 1200-byte RTP at a total rate, paced on a 2 ms timer, 1 s warm-up then a measured window.
+ *
+ * Usage: bun test/bench/webrtc-leg-bench.ts [--legs 20] [--pps 5000,10000,20000] [--seconds 5] [--write]
+ * (--write puts the table into docs/bench/webrtc.md)
+ */
+import { writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { RtpPacket } from "../../src/media/rtp/index.ts";
+import { AgentVideoLeg, type MediaPathName } from "../../src/webrtc/index.ts";
+import { setLogLevel } from "../../src/observability/log.ts";
+import { machineLine } from "./machine.ts";
+
+setLogLevel("warn");
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i]!;
+  if (a.startsWith("--")) args.set(a.slice(2), process.argv[i + 1]?.startsWith("--") === false ? process.argv[++i]! : "1");
+}
+const LEGS = Number(args.get("legs") ?? 20);
+const RATES = (args.get("pps") ?? "5000,10000,20000").split(",").map(Number);
+const SECONDS = Number(args.get("seconds") ?? 5);
+const WARMUP_MS = 1000;
+const PAYLOAD = 1188;
+const CALLER = "profile-level-id=42e01f;packetization-mode=1";
+
+type Cmd =
+  | { cmd: "offers"; n: number } | { cmd: "answers"; sdps: string[] } | { cmd: "send"; pps: number; ms: number }
+  | { cmd: "count" } | { cmd: "close" };
+
+/** Calls `tick(k)` every 2 ms with the number of packets due, for `ms`; resolves at the end. */
+function paced(pps: number, ms: number, tick: (n: number) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    let due = 0;
+    let sent = 0;
+    const timer = setInterval(() => {
+      const elapsed = performance.now() - start;
+      due = Math.floor((Math.min(elapsed, ms) * pps) / 1000);
+      if (due > sent) { tick(due - sent); sent = due; }
+      if (elapsed >= ms) { clearInterval(timer); resolve(); }
+    }, 2);
+  });
+}
+
+function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+// ---------------------------------------------------------------- peer (child) side
+async function runPeer(): Promise<void> {
+  const { WeriftBrowser } = await import("../interop/webrtc/support/werift-browser.ts");
+  const browsers: InstanceType<typeof WeriftBrowser>[] = [];
+  let received = 0;
+  const reply = (o: unknown) => process.stdout.write(JSON.stringify(o) + "\n");
+  for await (const line of createInterface({ input: process.stdin })) {
+    const c = JSON.parse(line) as Cmd;
+    if (c.cmd === "offers") {
+      browsers.length = 0;
+      const sdps: string[] = [];
+      for (let i = 0; i < c.n; i++) {
+        const b = new WeriftBrowser();
+        b.transceiver.receiver.track.onReceiveRtp.subscribe(() => { received++; });
+        browsers.push(b);
+        sdps.push(await b.offer());
+      }
+      reply({ sdps });
+    } else if (c.cmd === "answers") {
+      await Promise.all(browsers.map((b, i) => b.accept(c.sdps[i]!)));
+      await Promise.all(browsers.map((b) => b.connected()));
+      reply({ ok: true });
+    } else if (c.cmd === "send") {
+      const bufs = browsers.map((_, i) => new RtpPacket({ payloadType: 96, ssrc: i + 1 }, new Uint8Array(PAYLOAD)).serialize());
+      let rr = 0;
+      let seq = 0;
+      await paced(c.pps, c.ms, (n) => {
+        for (let k = 0; k < n; k++) {
+          const i = rr++ % browsers.length;
+          const buf = Buffer.from(bufs[i]!);
+          buf.writeUInt16BE(seq++ & 0xffff, 2);
+          void browsers[i]!.transceiver.sender.sendRtp(buf);
+        }
+      });
+      reply({ ok: true });
+    } else if (c.cmd === "count") {
+      reply({ received });
+      received = 0;
+    } else if (c.cmd === "close") {
+      await Promise.all(browsers.map((b) => b.close()));
+      reply({ ok: true });
+      process.exit(0);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- leg (measured) side
+class Peer {
+  private readonly proc = Bun.spawn([process.execPath, import.meta.path, "--peer"], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  private readonly lines: AsyncIterator<string>;
+  constructor() {
+    const decoder = new TextDecoder();
+    const stream = this.proc.stdout;
+    this.lines = (async function* () {
+      let buf = "";
+      for await (const chunk of stream) {
+        buf += decoder.decode(chunk);
+        let nl;
+        while ((nl = buf.indexOf("\n")) >= 0) { yield buf.slice(0, nl); buf = buf.slice(nl + 1); }
+      }
+    })();
+  }
+  async call<T>(c: Cmd): Promise<T> {
+    this.proc.stdin.write(JSON.stringify(c) + "\n");
+    this.proc.stdin.flush();
+    const r = await this.lines.next();
+    if (r.done) throw new Error("peer process ended");
+    return JSON.parse(r.value) as T;
+  }
+  get pid(): number { return this.proc.pid; }
+}
+
+interface Row { path: MediaPathName; direction: "send" | "receive"; pps: number; delivered: number; lossPct: number; cpuPct: number; usPerPacket: number }
+
+async function measurePath(peer: Peer, path: MediaPathName): Promise<{ rows: Row[]; idlePct: number }> {
+  const { sdps: offers } = await peer.call<{ sdps: string[] }>({ cmd: "offers", n: LEGS });
+  const legs = offers.map(() => new AgentVideoLeg({ callerH264Fmtp: CALLER, mediaPath: path, recvBufferBytes: 4 << 20 }));
+  const answers = await Promise.all(legs.map((leg, i) => leg.acceptOffer(offers[i]!)));
+  await peer.call({ cmd: "answers", sdps: answers });
+  let received = 0;
+  for (const leg of legs) leg.on("rtp", () => { received++; });
+  const rows: Row[] = [];
+
+  const idleStart = cpuUs();
+  await paced(0, 2000, () => undefined);
+  const idlePct = (cpuUs() - idleStart) / 2000 / 10;
+
+  const packet = new RtpPacket({ payloadType: 97, ssrc: 0x1111 }, new Uint8Array(PAYLOAD)).serialize();
+  for (const pps of RATES) {
+    // send: caller RTP -> legs -> browsers
+    let rr = 0;
+    let seq = 0;
+    const sendTick = (n: number) => {
+      for (let k = 0; k < n; k++) {
+        packet[2] = (seq >> 8) & 0xff; packet[3] = seq++ & 0xff;
+        legs[rr++ % legs.length]!.sendRtp(packet);
+      }
+    };
+    await paced(pps, WARMUP_MS, sendTick);
+    await peer.call({ cmd: "count" });
+    const c0 = cpuUs();
+    const t0 = performance.now();
+    await paced(pps, SECONDS * 1000, sendTick);
+    const cpu = cpuUs() - c0;
+    const wall = performance.now() - t0;
+    await Bun.sleep(300); // drain (the peer counts what arrived)
+    const { received: got } = await peer.call<{ received: number }>({ cmd: "count" });
+    const expected = Math.floor((pps * SECONDS * 1000) / 1000);
+    rows.push(row(path, "send", pps, got, expected, cpu, wall));
+
+    // receive: browsers -> legs
+    await peer.call({ cmd: "send", pps, ms: WARMUP_MS });
+    received = 0;
+    const r0 = cpuUs();
+    const rt0 = performance.now();
+    await peer.call({ cmd: "send", pps, ms: SECONDS * 1000 });
+    await Bun.sleep(50);
+    const rcpu = cpuUs() - r0;
+    rows.push(row(path, "receive", pps, received, expected, rcpu, performance.now() - rt0));
+  }
+  for (const leg of legs) leg.close();
+  return { rows, idlePct };
+}
+
+function row(path: MediaPathName, direction: Row["direction"], pps: number, delivered: number, expected: number, cpu: number, wallMs: number): Row {
+  return {
+    path, direction, pps, delivered: Math.round((delivered * 1000) / wallMs),
+    lossPct: Math.max(0, (1 - delivered / expected) * 100),
+    cpuPct: cpu / wallMs / 10, usPerPacket: delivered > 0 ? cpu / delivered : NaN,
+  };
+}
+
+async function main(): Promise<void> {
+  const peer = new Peer();
+  const results: Row[] = [];
+  const idle: string[] = [];
+  for (const path of ["werift", "lean"] as const) {
+    const r = await measurePath(peer, path);
+    results.push(...r.rows);
+    idle.push(`${path}: ${r.idlePct.toFixed(1)}% CPU idle with ${LEGS} connected legs`);
+  }
+  await peer.call({ cmd: "close" });
+  const lines = [
+    machineLine(),
+    `Legs: ${LEGS}; RTP 1200 bytes (12 + ${PAYLOAD}); ${SECONDS} s measured per row after 1 s warm-up; paced on a 2 ms timer; CPU = this process (legs only; the werift browsers run in a child process).`,
+    "",
+    "| path | direction | target pps | delivered pps | loss % | leg CPU % | µs CPU / packet |",
+    "|---|---|---|---|---|---|---|",
+    ...results.map((r) => `| ${r.path} | ${r.direction} | ${r.pps} | ${r.delivered} | ${r.lossPct.toFixed(2)} | ${r.cpuPct.toFixed(1)} | ${r.usPerPacket.toFixed(1)} |`),
+    "",
+    ...idle.map((l) => `- ${l}`),
+  ];
+  const table = lines.join("\n");
+  console.log(table);
+  if (args.has("write")) writeFileSync(`${import.meta.dir}/../../docs/bench/webrtc-leg-table.md`, table + "\n");
+  process.exit(0);
+}
+
+if (args.has("peer")) await runPeer(); else await main();

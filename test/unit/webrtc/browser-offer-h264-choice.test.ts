@@ -1,0 +1,106 @@
+/**
+ * The agent leg answers a browser offer with exactly one H.264 format that matches the caller's profile
+ * family and packetization-mode (42e01f preferred), with only the feedback it serves, no RTX/RED/FEC,
+ * no header extensions; offers it cannot serve are rejected with a typed error.
+ */
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as sdpTransform from "sdp-transform";
+import { chooseBrowserH264, restrictBrowserOffer, WebRtcLegError } from "../../../src/webrtc/index.ts";
+
+const FIXTURES = join(import.meta.dir, "..", "..", "fixtures", "webrtc");
+const CHROME_OFFER = readFileSync(join(FIXTURES, "chromium-156-video-offer.sdp"), "utf8");
+const chromeVideo = () => sdpTransform.parse(CHROME_OFFER).media[0]!;
+
+function errorCode(fn: () => unknown): string | undefined {
+  try { fn(); } catch (err) { return err instanceof WebRtcLegError ? err.code : `not a WebRtcLegError: ${err}`; }
+  return undefined;
+}
+
+describe("chooseBrowserH264 against Chromium 156's offer", () => {
+  test("CBP mode-1 caller (42e00c) gets Chromium's 42e01f mode 1 (PT 108), answered at the caller's level", () => {
+    const c = chooseBrowserH264(chromeVideo(), "profile-level-id=42e00c;packetization-mode=1");
+    expect(c.payloadType).toBe(108);
+    expect(c.packetizationMode).toBe(1);
+    expect(c.offeredFmtp).toBe("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
+    expect(c.answerFmtp).toBe("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e00c");
+  });
+
+  test("CBP mode-0 caller (TS 26.114 style, 42C00C upper case) gets 42e01f mode 0 (PT 114)", () => {
+    const c = chooseBrowserH264(chromeVideo(), "profile-level-id=42C00C;packetization-mode=0");
+    expect(c.payloadType).toBe(114);
+    expect(c.packetizationMode).toBe(0);
+    expect(c.answerFmtp).toBe("level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e00c");
+  });
+
+  test("absent packetization-mode means mode 0, absent profile-level-id means baseline 1.0 (RFC 6184)", () => {
+    const c = chooseBrowserH264(chromeVideo(), "");
+    expect(c.payloadType).toBe(114);
+    expect(c.answerFmtp).toContain("profile-level-id=42e00a");
+  });
+
+  test("a baseline (not constrained) caller still prefers the browser's constrained baseline", () => {
+    expect(chooseBrowserH264(chromeVideo(), "profile-level-id=42001e;packetization-mode=1").payloadType).toBe(108);
+  });
+
+  test("a baseline caller falls back to the browser's plain baseline when no constrained baseline is offered", () => {
+    const m = chromeVideo();
+    m.rtp = m.rtp.filter((r) => r.payload !== 108 && r.payload !== 114);
+    expect(chooseBrowserH264(m, "profile-level-id=42e01f;packetization-mode=1").payloadType).toBe(102);
+  });
+
+  test("a Main-profile caller gets Main (4d001f), never baseline", () => {
+    expect(chooseBrowserH264(chromeVideo(), "profile-level-id=4d0028;packetization-mode=1").payloadType).toBe(116);
+    expect(chooseBrowserH264(chromeVideo(), "profile-level-id=4d0028;packetization-mode=0").payloadType).toBe(39);
+  });
+
+  test("no H.264 format with the caller's profile and mode: no-matching-h264", () => {
+    expect(errorCode(() => chooseBrowserH264(chromeVideo(), "profile-level-id=640028;packetization-mode=1"))).toBe("no-matching-h264");
+    const vp8Only = chromeVideo();
+    vp8Only.rtp = vp8Only.rtp.filter((r) => r.codec !== "H264");
+    expect(errorCode(() => chooseBrowserH264(vp8Only, "packetization-mode=1"))).toBe("no-matching-h264");
+  });
+
+  test("unusable caller fmtp: bad-caller-fmtp", () => {
+    expect(errorCode(() => chooseBrowserH264(chromeVideo(), "profile-level-id=zz;packetization-mode=1"))).toBe("bad-caller-fmtp");
+    expect(errorCode(() => chooseBrowserH264(chromeVideo(), "packetization-mode=2"))).toBe("bad-caller-fmtp");
+    expect(errorCode(() => chooseBrowserH264(chromeVideo(), "packetization-mode=1;\u0001"))).toBe("bad-caller-fmtp");
+  });
+});
+
+describe("restrictBrowserOffer", () => {
+  test("keeps one payload type with nack pli + ccm fir only, drops RTX SSRCs, extensions and other codecs", () => {
+    const r = restrictBrowserOffer(CHROME_OFFER, "profile-level-id=42e00c;packetization-mode=1");
+    const m = sdpTransform.parse(r.sdp).media[0]!;
+    expect(String(m.payloads)).toBe("108");
+    expect(m.rtp.map((x) => `${x.payload} ${x.codec}`)).toEqual(["108 H264"]);
+    expect(m.fmtp).toEqual([{ payload: 108, config: r.choice.answerFmtp }]);
+    expect((m.rtcpFb ?? []).map((f) => `${f.type} ${f.subtype ?? ""}`.trim()).sort()).toEqual(["ccm fir", "nack pli"]);
+    expect(m.ext).toBeUndefined();
+    expect(m.ssrcGroups).toBeUndefined();
+    expect(new Set(m.ssrcs!.map((s) => Number(s.id)))).toEqual(new Set([r.remoteSsrc]));
+    expect(r.remoteSsrc).toBe(2317337008);
+    expect(r.mid).toBe("0");
+    // ICE and DTLS parameters survive untouched.
+    expect(m.iceUfrag).toBe(chromeVideo().iceUfrag);
+    expect(m.fingerprint ?? sdpTransform.parse(r.sdp).fingerprint).toBeDefined();
+    expect(m.candidates!.length).toBe(chromeVideo().candidates!.length);
+  });
+
+  test("rejects what a video widget never offers: audio, two m-lines, plain RTP, a disabled m-line, no mid", () => {
+    const audio = CHROME_OFFER.replace("m=video", "m=audio");
+    expect(errorCode(() => restrictBrowserOffer(audio, "packetization-mode=1"))).toBe("bad-offer");
+    const mSection = CHROME_OFFER.slice(CHROME_OFFER.indexOf("m=video"));
+    expect(errorCode(() => restrictBrowserOffer(CHROME_OFFER + mSection, "packetization-mode=1"))).toBe("bad-offer");
+    expect(errorCode(() => restrictBrowserOffer(CHROME_OFFER.replace("UDP/TLS/RTP/SAVPF", "RTP/AVP"), "packetization-mode=1"))).toBe("bad-offer");
+    expect(errorCode(() => restrictBrowserOffer(CHROME_OFFER.replace(/^m=video \d+/m, "m=video 0"), "packetization-mode=1"))).toBe("bad-offer");
+    expect(errorCode(() => restrictBrowserOffer(CHROME_OFFER.replace(/^a=mid:.*\r?\n/m, ""), "packetization-mode=1"))).toBe("bad-offer");
+  });
+
+  test("rejects garbage and oversized offers without throwing anything but WebRtcLegError", () => {
+    expect(errorCode(() => restrictBrowserOffer("", "packetization-mode=1"))).toBe("bad-offer");
+    expect(errorCode(() => restrictBrowserOffer("\u0000\u0001garbage\r\nm=\r\n", "packetization-mode=1"))).toBe("bad-offer");
+    expect(errorCode(() => restrictBrowserOffer(CHROME_OFFER + "a=x:" + "y".repeat(70_000) + "\r\n", "packetization-mode=1"))).toBe("bad-offer");
+  });
+});
