@@ -4,7 +4,7 @@
  * no level); the packetization mode must be the caller's, since the relay forwards RTP payloads as they are.
  */
 import type { Codec, DtlsSetup, Extmap, MediaDescription, Origin, RtcpFeedback, SessionDescription } from "./model.ts";
-import { emptyMedia, NO_CAPABILITIES } from "./model.ts";
+import { effectiveDirection, emptyMedia, mirrorDirection, NO_CAPABILITIES } from "./model.ts";
 import { feedback as fb, intersectFeedback } from "./codecs.ts";
 import { formatProfileLevelId, isH264, packetizationModeOf, profileLevelIdOf } from "./h264.ts";
 import { fmtpValue } from "./fmtp.ts";
@@ -118,7 +118,7 @@ export function answerBrowserOffer(offer: SessionDescription, callerCodec: Codec
   const feedback = intersectFeedback([...offered.rtcpFbAll, ...chosen.rtcpFb], p.feedback ?? BROWSER_FEEDBACK);
   const codec: Codec = { ...chosen, params: browserParams(callerCodec), rtcpFb: feedback };
   const mid = offered.mid ?? String(index);
-  const direction = offered.direction === "sendonly" ? "recvonly" : offered.direction === "recvonly" ? "sendonly" : offered.direction ?? "sendrecv";
+  const direction = mirrorDirection(effectiveDirection(offer, offered));
   const wanted = new Set(p.extmapUris ?? []);
   const extmaps = offered.extmaps.filter((e) => wanted.has(e.uri)).map(({ id, uri }) => ({ id, uri }));
   const media = offer.media.map((m, i) => i === index

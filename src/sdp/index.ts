@@ -16,7 +16,7 @@ export { chooseCrypto, inlineKey, parseCryptoAttribute, type SdesPolicy, type Sr
 export { choosePotentialConfiguration, protocolFromAnswer, type ChosenConfiguration } from "./capneg.ts";
 export { answerOffer, answerDirection, policyByKind, type AnswerPolicy, type AnswerResult, type MediaPolicy } from "./offer-answer.ts";
 export { buildMediaOffer, readAnswer, type MediaOfferSpec } from "./offer.ts";
-export { withMediaAdded, withMediaRemoved } from "./reoffer.ts";
+export { reofferUnchanged, withMediaAdded, withMediaRemoved } from "./reoffer.ts";
 export { splitOffer, mergeAnswers, type SplitPlan, type SplitOptions, type SplitResult, type MergeOptions, type Route } from "./split-merge.ts";
 export {
   buildBrowserOffer, answerBrowserOffer, pickBrowserH264, browserProfileLevelId, remoteIceOf, BROWSER_PROFILE_LEVEL_ID, BROWSER_FEEDBACK,

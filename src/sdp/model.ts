@@ -190,6 +190,11 @@ export function effectiveDirection(sd: SessionDescription, m: MediaDescription):
   return m.direction ?? sd.direction ?? "sendrecv";
 }
 
+/** The same direction seen from the other end (sendonly <-> recvonly). */
+export function mirrorDirection(d: Direction): Direction {
+  return d === "sendonly" ? "recvonly" : d === "recvonly" ? "sendonly" : d;
+}
+
 /** A fresh, empty media description for builders. */
 export function emptyMedia(kind: string, protocol: string, port: number): MediaDescription {
   return {

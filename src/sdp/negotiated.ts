@@ -27,6 +27,7 @@ export interface NegotiatedStream {
   /** Payload type the far end sends this codec with (ours in the SDP we sent). */
   readonly receivePayloadType?: number;
   readonly telephoneEvent?: Codec;
+  /** Our side's direction on this stream: "sendonly" means we send and the far end does not. */
   readonly direction: Direction;
   readonly rtcpMux: boolean;
   readonly feedback: readonly RtcpFeedback[];

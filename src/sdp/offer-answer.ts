@@ -4,7 +4,7 @@
  * kept to what both sides support, SDES crypto chosen, RFC 5939 configurations honoured.
  */
 import type { Codec, Direction, MediaDescription, Origin, RtcpFeedback, SessionDescription } from "./model.ts";
-import { effectiveConnection, effectiveDirection, emptyMedia, isRtpProtocol, isSdesProtocol, NO_CAPABILITIES } from "./model.ts";
+import { effectiveConnection, effectiveDirection, emptyMedia, isRtpProtocol, mirrorDirection, isSdesProtocol, NO_CAPABILITIES } from "./model.ts";
 import { intersectFeedback, matchCodecs, telephoneEventFor, type CodecSpec } from "./codecs.ts";
 import { answerH264Params, isH264, type H264AnswerOptions } from "./h264.ts";
 import { chooseCrypto, type SdesPolicy } from "./crypto.ts";
@@ -149,8 +149,8 @@ function answerMedia(offer: SessionDescription, offered: MediaDescription, index
   const t = policy.transport;
   const rtcpPort = t.rtcpPort ?? t.port + 1;
   const supportedUris = new Set(policy.extmapUris ?? []);
-  const extmaps = effective.extmaps.filter((e) => supportedUris.has(e.uri)).map((e) => ({ ...e, direction: mirror(e.direction) }))
-    .map(({ direction: d, ...e }) => (d ? { ...e, direction: d } : e));
+  const extmaps = effective.extmaps.filter((e) => supportedUris.has(e.uri))
+    .map((e) => (e.direction ? { ...e, direction: mirrorDirection(e.direction) } : e));
   const chosenPts = new Set(answerCodecs.map((c) => c.payloadType));
   const imageattrs = policy.imageattr === false ? [] : effective.imageattrs
     .filter((i) => i.payloadType === "*" || chosenPts.has(i.payloadType))
@@ -185,10 +185,6 @@ function answerMedia(offer: SessionDescription, offered: MediaDescription, index
     remote: remoteTransport(offer, offered, rtcpMux),
   };
   return { media, stream };
-}
-
-function mirror(d: Direction | undefined): Direction | undefined {
-  return d === "sendonly" ? "recvonly" : d === "recvonly" ? "sendonly" : d;
 }
 
 export function remoteTransport(sd: SessionDescription, m: MediaDescription, rtcpMux: boolean): NegotiatedStream["remote"] {

@@ -1,6 +1,6 @@
 /** Offers we originate (e.g. adding video to a voice call) and reading the answer to them. */
 import type { Bandwidth, Codec, Crypto, Direction, ImageAttr, MediaDescription, RtcpFeedback, SessionDescription } from "./model.ts";
-import { effectiveDirection, emptyMedia, NO_CAPABILITIES } from "./model.ts";
+import { effectiveDirection, emptyMedia, mirrorDirection, NO_CAPABILITIES } from "./model.ts";
 import { intersectFeedback, isTelephoneEvent, sameFormat, STATIC_PAYLOAD_TYPES, type CodecSpec } from "./codecs.ts";
 import { SdpError } from "./errors.ts";
 import { protocolFromAnswer } from "./capneg.ts";
@@ -90,7 +90,7 @@ export function readAnswer(offer: SessionDescription, answer: SessionDescription
       codec,
       receivePayloadType: main.offered!.payloadType,
       telephoneEvent: dtmf,
-      direction: effectiveDirection(answer, a) === "sendonly" ? "recvonly" : effectiveDirection(answer, a) === "recvonly" ? "sendonly" : effectiveDirection(answer, a),
+      direction: mirrorDirection(effectiveDirection(answer, a)),
       rtcpMux: a.rtcpMux && o.rtcpMux,
       feedback: intersectFeedback([...a.rtcpFbAll, ...codec.rtcpFb], [...o.rtcpFbAll, ...main.offered!.rtcpFb]),
       ...(crypto ? { crypto: { remote: a.crypto[0], local: crypto } } : {}),

@@ -282,6 +282,16 @@ export class Session {
     this.ctx.agents.send(agentId, { type: "session", session: this.view() });
   }
 
+  /** Per-leg media counters, for the console and tests. */
+  mediaStats() {
+    return {
+      callerAudio: this.callerAudio.stats(),
+      callerVideo: this.callerVideo?.stats(),
+      callcenterAudio: this.ccAudio.stats(),
+      agentVideo: this.video ? { ...this.video.stats } : undefined,
+    };
+  }
+
   view(): AgentSessionView {
     return {
       id: this.id,

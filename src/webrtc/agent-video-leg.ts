@@ -25,7 +25,7 @@ import { DtlsSrtpMediaPath } from "./dtls-srtp-media-path.ts";
 import { WebRtcLegError } from "./errors.ts";
 import { emptyLegStats, type AgentVideoLegStats } from "./leg-stats.ts";
 import type { LegMediaPath, MediaPathHandlers, MediaPathName } from "./media-path.ts";
-import { asWeriftDtlsTransport } from "./werift-internals.ts";
+import { asWeriftDtlsTransport, setReceiveBuffers } from "./werift-internals.ts";
 import { WeriftMediaPath } from "./werift-media-path.ts";
 
 const log = createLogger("webrtc");
@@ -52,7 +52,7 @@ export interface AgentVideoLegOptions {
   connectTimeoutMs?: number;
   /** "lean" (default): own SRTP path on werift's ICE+DTLS. "werift": werift's RTP stack end to end. */
   mediaPath?: MediaPathName;
-  /** SO_RCVBUF of the leg's socket for the lean path (default 4 MiB). */
+  /** SO_RCVBUF of the leg's socket (default 4 MiB; werift's 208 KB default drops bursts). */
   recvBufferBytes?: number;
   clock?: Clock;
 }
@@ -142,6 +142,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
       this.watch(pc);
       await pc.setLocalDescription(await pc.createAnswer());
       await this.gatheringComplete(pc);
+      setReceiveBuffers(asWeriftDtlsTransport(transceiver.dtlsTransport), this.options.recvBufferBytes ?? 4 * 1024 * 1024);
     } catch (err) {
       this.close(this.closed ? "timeout" : "local");
       if (err instanceof WebRtcLegError) throw err;
@@ -229,9 +230,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
       },
     };
     if (this.mediaPath === "werift") return new WeriftMediaPath(transceiver, handlers);
-    return new DtlsSrtpMediaPath(asWeriftDtlsTransport(transceiver.dtlsTransport), handlers, {
-      recvBufferBytes: this.options.recvBufferBytes ?? 4 * 1024 * 1024,
-    });
+    return new DtlsSrtpMediaPath(asWeriftDtlsTransport(transceiver.dtlsTransport), handlers);
   }
 
   private watch(pc: RTCPeerConnection): void {

@@ -15,11 +15,6 @@ import {
 
 const log = createLogger("webrtc");
 
-export interface DtlsSrtpMediaPathOptions {
-  /** SO_RCVBUF for the leg's sockets (bytes); werift's default 208 KB drops bursts. */
-  recvBufferBytes: number;
-}
-
 interface Hook { transport: WeriftUdpTransport; original: WeriftUdpTransport["onData"] }
 
 export class DtlsSrtpMediaPath implements LegMediaPath {
@@ -34,7 +29,6 @@ export class DtlsSrtpMediaPath implements LegMediaPath {
   constructor(
     private readonly dtls: WeriftDtlsTransport,
     private readonly handlers: MediaPathHandlers,
-    private readonly options: DtlsSrtpMediaPathOptions,
   ) {
     dtls.startSrtp = () => this.start();
     // werift's sender/receiver RTCP timers still run; with no SRTP context of their own they must not send.
@@ -107,7 +101,6 @@ export class DtlsSrtpMediaPath implements LegMediaPath {
   private hook(transport: WeriftUdpTransport): void {
     const original = transport.onData;
     this.hooks.push({ transport, original });
-    try { transport.socket.setRecvBufferSize(this.options.recvBufferBytes); } catch { /* kernel cap (rmem_max) applies */ }
     transport.socket.on("error", (err) => log.warn("browser leg socket error", { err }));
     transport.onData = (data, addr) => {
       const b0 = data[0]!;

@@ -56,3 +56,14 @@ export function udpTransportOf(protocol: WeriftStunProtocol): WeriftUdpTransport
   const t = protocol.transport;
   return t && typeof t.socket?.send === "function" && typeof t.onData === "function" ? t : undefined;
 }
+
+/**
+ * Sets SO_RCVBUF on every UDP socket of a werift ICE transport (the kernel caps it at net.core.rmem_max).
+ * werift leaves the 208 KB default, which drops bursts while the event loop is busy.
+ */
+export function setReceiveBuffers(dtls: Pick<WeriftDtlsTransport, "iceTransport">, bytes: number): void {
+  for (const protocol of dtls.iceTransport.connection.protocols) {
+    const t = udpTransportOf(protocol);
+    try { t?.socket.setRecvBufferSize(bytes); } catch { /* not bound yet, or refused: keep the default */ }
+  }
+}

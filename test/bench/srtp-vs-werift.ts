@@ -5,6 +5,7 @@
  */
 import { createCipheriv, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import {
   ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtpHeader, SrtcpSession, SrtpSession,
 } from "werift";
@@ -12,6 +13,7 @@ import { SRTP_PROFILES, SrtpProtector, SrtpSession as AvsplitSrtpSession, SrtpUn
 import { machineLine } from "./machine.ts";
 
 const ROUNDS = 5;
+const loadAtStart = loadavg()[0];
 const weriftVersion = JSON.parse(readFileSync(`${import.meta.dir}/../../node_modules/werift/package.json`, "utf8")).version;
 const RING = 8192;
 const SSRC = 0x1234abcd;
@@ -175,7 +177,8 @@ const rocRows = SUITES.flatMap((s) => [75, 140, 10].map((before) => {
 
 const report = `## SRTP per-packet CPU: avsplit vs werift
 
-${machineLine()}
+${machineLine()}; 1-min load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (other jobs
+share the box: CPU time per packet rises with load, so compare columns within one run, not across runs)
 
 \`bun test/bench/srtp-vs-werift.ts\`: CPU µs per packet (process.cpuUsage, median of ${ROUNDS} interleaved rounds), one process,
 same keys and payloads; werift ${weriftVersion} \`SrtpSession.encrypt/decrypt\` and \`SrtcpSession\` (its own SRTP

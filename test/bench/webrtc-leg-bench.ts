@@ -56,6 +56,8 @@ function cpuUs(): number {
 async function runPeer(): Promise<void> {
   const { WeriftBrowser } = await import("../interop/webrtc/support/werift-browser.ts");
   const browsers: InstanceType<typeof WeriftBrowser>[] = [];
+  /** Per-browser sequence numbers, continuous across commands (a restart would look like a replay). */
+  const peerSeq: number[] = [];
   let received = 0;
   const reply = (o: unknown) => process.stdout.write(JSON.stringify(o) + "\n");
   for await (const line of createInterface({ input: process.stdin })) {
@@ -65,7 +67,6 @@ async function runPeer(): Promise<void> {
       const sdps: string[] = [];
       for (let i = 0; i < c.n; i++) {
         const b = new WeriftBrowser();
-        b.transceiver.receiver.track.onReceiveRtp.subscribe(() => { received++; });
         browsers.push(b);
         sdps.push(await b.offer());
       }
@@ -73,20 +74,25 @@ async function runPeer(): Promise<void> {
     } else if (c.cmd === "answers") {
       await Promise.all(browsers.map((b, i) => b.accept(c.sdps[i]!)));
       await Promise.all(browsers.map((b) => b.connected()));
+      for (const b of browsers) {
+        b.setReceiveBuffer(4 << 20);
+        b.transceiver.receiver.track.onReceiveRtp.subscribe(() => { received++; });
+      }
       reply({ ok: true });
     } else if (c.cmd === "send") {
       const bufs = browsers.map((_, i) => new RtpPacket({ payloadType: 96, ssrc: i + 1 }, new Uint8Array(PAYLOAD)).serialize());
       let rr = 0;
-      let seq = 0;
+      let sent = 0;
       await paced(c.pps, c.ms, (n) => {
+        sent += n;
         for (let k = 0; k < n; k++) {
           const i = rr++ % browsers.length;
           const buf = Buffer.from(bufs[i]!);
-          buf.writeUInt16BE(seq++ & 0xffff, 2);
+          buf.writeUInt16BE(peerSeq[i] = ((peerSeq[i] ?? 0) + 1) & 0xffff, 2);
           void browsers[i]!.transceiver.sender.sendRtp(buf);
         }
       });
-      reply({ ok: true });
+      reply({ sent });
     } else if (c.cmd === "count") {
       reply({ received });
       received = 0;
@@ -104,7 +110,7 @@ class Peer {
   private readonly lines: AsyncIterator<string>;
   constructor() {
     const decoder = new TextDecoder();
-    const stream = this.proc.stdout;
+    const stream = this.proc.stdout as unknown as AsyncIterable<Uint8Array>;
     this.lines = (async function* () {
       let buf = "";
       for await (const chunk of stream) {
@@ -140,16 +146,18 @@ async function measurePath(peer: Peer, path: MediaPathName): Promise<{ rows: Row
   const idlePct = (cpuUs() - idleStart) / 2000 / 10;
 
   const packet = new RtpPacket({ payloadType: 97, ssrc: 0x1111 }, new Uint8Array(PAYLOAD)).serialize();
+  const seqs = legs.map(() => 0);
+  let rr = 0;
+  const sendTick = (n: number) => {
+    for (let k = 0; k < n; k++) {
+      const i = rr++ % legs.length;
+      const seq = seqs[i] = (seqs[i]! + 1) & 0xffff;
+      packet[2] = seq >> 8; packet[3] = seq & 0xff;
+      legs[i]!.sendRtp(packet);
+    }
+  };
   for (const pps of RATES) {
     // send: caller RTP -> legs -> browsers
-    let rr = 0;
-    let seq = 0;
-    const sendTick = (n: number) => {
-      for (let k = 0; k < n; k++) {
-        packet[2] = (seq >> 8) & 0xff; packet[3] = seq++ & 0xff;
-        legs[rr++ % legs.length]!.sendRtp(packet);
-      }
-    };
     await paced(pps, WARMUP_MS, sendTick);
     await peer.call({ cmd: "count" });
     const c0 = cpuUs();
@@ -160,27 +168,31 @@ async function measurePath(peer: Peer, path: MediaPathName): Promise<{ rows: Row
     await Bun.sleep(300); // drain (the peer counts what arrived)
     const { received: got } = await peer.call<{ received: number }>({ cmd: "count" });
     const expected = Math.floor((pps * SECONDS * 1000) / 1000);
-    rows.push(row(path, "send", pps, got, expected, cpu, wall));
+    rows.push(row(path, "send", pps, got, expected, cpu, wall, expected));
 
     // receive: browsers -> legs
     await peer.call({ cmd: "send", pps, ms: WARMUP_MS });
     received = 0;
     const r0 = cpuUs();
     const rt0 = performance.now();
-    await peer.call({ cmd: "send", pps, ms: SECONDS * 1000 });
+    const { sent } = await peer.call<{ sent: number }>({ cmd: "send", pps, ms: SECONDS * 1000 });
     await Bun.sleep(50);
     const rcpu = cpuUs() - r0;
-    rows.push(row(path, "receive", pps, received, expected, rcpu, performance.now() - rt0));
+    rows.push(row(path, "receive", pps, received, sent, rcpu, performance.now() - rt0, received));
   }
   for (const leg of legs) leg.close();
   return { rows, idlePct };
 }
 
-function row(path: MediaPathName, direction: Row["direction"], pps: number, delivered: number, expected: number, cpu: number, wallMs: number): Row {
+/** `handled`: packets the legs worked on (sent: all handed to sendRtp; received: all that reached the rtp event). */
+function row(
+  path: MediaPathName, direction: Row["direction"], pps: number, delivered: number, expected: number, cpu: number,
+  wallMs: number, handled: number,
+): Row {
   return {
     path, direction, pps, delivered: Math.round((delivered * 1000) / wallMs),
     lossPct: Math.max(0, (1 - delivered / expected) * 100),
-    cpuPct: cpu / wallMs / 10, usPerPacket: delivered > 0 ? cpu / delivered : NaN,
+    cpuPct: cpu / wallMs / 10, usPerPacket: handled > 0 ? cpu / handled : NaN,
   };
 }
 
@@ -198,7 +210,7 @@ async function main(): Promise<void> {
     machineLine(),
     `Legs: ${LEGS}; RTP 1200 bytes (12 + ${PAYLOAD}); ${SECONDS} s measured per row after 1 s warm-up; paced on a 2 ms timer; CPU = this process (legs only; the werift browsers run in a child process).`,
     "",
-    "| path | direction | target pps | delivered pps | loss % | leg CPU % | µs CPU / packet |",
+    "| path | direction | target pps | delivered pps | loss % | leg CPU % | µs CPU / packet (leg) |",
     "|---|---|---|---|---|---|---|",
     ...results.map((r) => `| ${r.path} | ${r.direction} | ${r.pps} | ${r.delivered} | ${r.lossPct.toFixed(2)} | ${r.cpuPct.toFixed(1)} | ${r.usPerPacket.toFixed(1)} |`),
     "",

@@ -15,7 +15,7 @@ export class MediaSocket {
   private handler: DatagramHandler = ignore;
   /** SO_RCVBUF as the kernel reports it after we set it; null = kernel default kept. */
   receiveBufferBytes: number | null = null;
-  private socket: udp.Socket<"buffer"> | null = null;
+  private socket: udp.Socket<"uint8array"> | null = null;
 
   private constructor(readonly host: string, readonly port: number) {}
 
@@ -28,8 +28,12 @@ export class MediaSocket {
     ms.socket = await Bun.udpSocket({
       hostname: host,
       port,
-      binaryType: "buffer",
-      socket: { data: (_s, data, rport, raddr, flags) => ms.handler(data, rport, raddr, flags.truncated) },
+      binaryType: "uint8array",
+      socket: {
+        data: (_s, data, rport, raddr, flags) => ms.handler(data, rport, raddr, flags.truncated),
+        // ICMP port-unreachable from a peer that is gone surfaces here (ECONNREFUSED); media just carries on.
+        error: () => undefined,
+      },
     });
     (ms as { port: number }).port = ms.socket.port;
     // `fd` exists at runtime but is missing from bun-types 1.4.5

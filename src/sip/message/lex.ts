@@ -18,6 +18,15 @@ export function isToken(s: string): boolean {
   return true;
 }
 
+/** toLowerCase without an allocation when there is nothing to lower (most parameter names). */
+export function lowerAscii(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return s.toLowerCase();
+  }
+  return s;
+}
+
 export function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }

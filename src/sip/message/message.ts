@@ -12,7 +12,6 @@ export interface CSeq {
   method: string;
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
@@ -137,7 +136,7 @@ export abstract class SipMessage {
     const head = this.startLine() + "\r\n" + this.headers.format(this.body.length) + "\r\n";
     const headBytes = Buffer.byteLength(head, "utf8");
     const out = new Uint8Array(headBytes + this.body.length);
-    encoder.encodeInto(head, out);
+    Buffer.from(out.buffer, 0, headBytes).write(head, 0, "utf8"); // faster than TextEncoder.encodeInto in Bun
     out.set(this.body, headBytes);
     return out;
   }

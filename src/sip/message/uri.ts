@@ -1,6 +1,6 @@
 /** SIP/SIPS/tel URIs (RFC 3261 §19.1, §25.1; RFC 3966; IPv6 references per RFC 5118). */
 import { SipParseError } from "./errors.ts";
-import { percentDecode, percentEncode } from "./lex.ts";
+import { lowerAscii, percentDecode, percentEncode } from "./lex.ts";
 
 /** Other absolute URIs (urn:service:sos in an emergency call's To, RFC 5031; isbn:...) are kept opaque. */
 export type UriScheme = "sip" | "sips" | "tel" | (string & {});
@@ -128,7 +128,7 @@ function parseUriParams(text: string, s: string, params: Map<string, string | nu
     const eq = p.indexOf("=");
     const name = percentDecode(eq < 0 ? p : p.slice(0, eq), "parameter");
     if (name.length === 0) throw bad(text, "empty parameter name");
-    params.set(name.toLowerCase(), eq < 0 ? null : percentDecode(p.slice(eq + 1), "parameter"));
+    params.set(lowerAscii(name), eq < 0 ? null : percentDecode(p.slice(eq + 1), "parameter"));
   }
 }
 

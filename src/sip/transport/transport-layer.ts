@@ -64,7 +64,10 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
             maxConnections: opts.maxConnections ?? 4096, maxBufferBytes: opts.limits?.maxBytes ?? 65_535,
             maxWriteBufferBytes: 4 * 1024 * 1024,
           });
-      const onError = (err: Error) => this.emit("error", err);
+      const onError = (err: Error) => {
+        log.warn("transport error", { err, listen: text });
+        this.emit("error", err);
+      };
       if (t instanceof StreamTransport) {
         t.on("packet", (data, remote, local) => this.onPacket(data, remote, local));
         t.on("framing-error", (err, remote) => drop(`framing:${err.code}`, err.message, remote));
@@ -103,12 +106,8 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
 
   /** Send a request, ACK or stateless message to dest (stream: reusing an open connection to dest). */
   send(message: SipMessage, dest: Destination): Promise<void> {
-    if (this.closed) return Promise.reject(new Error("transport layer closed"));
-    let entry;
-    try { entry = this.pick(dest.transport, isIP(dest.host) === 6 ? 6 : 4); }
-    catch (err) { return Promise.reject(err); }
-    const data = message.serialize();
-    this.opts.trace?.record("out", message, dest, entry.t.local, data);
+    return this.transmit(message, dest, true);
+  }
     sent.inc({ transport: dest.transport });
     return entry.t.send(data, dest.host, dest.port);
   }
@@ -123,7 +122,13 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
     return this.send(res, dest);
   }
 
-  async close(): Promise<void> {
+  private transmit(message: SipMessage, dest: Destination, traced: boolean): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("transport layer closed"));
+    let entry;
+    try { entry = this.pick(dest.transport, isIP(dest.host) === 6 ? 6 : 4); }
+    catch (err) { return Promise.reject(err); }
+    const data = message.serialize();
+    if (traced) this.opts.trace?.record("out", message, dest, entry.t.local, data);
     if (this.closed) return;
     this.closed = true;
     for (const { t } of this.transports) t.close();

@@ -1,25 +1,20 @@
 /** RFC 3261 §18.2.1 `received`, RFC 3581 `rport`, and the §18.2.2 response destination read back from them. */
 import { isIP } from "node:net";
-import { formatVia, parseVia, type SipRequest, type SipResponse } from "../message/index.ts";
+import { formatVia, type SipRequest, type SipResponse } from "../message/index.ts";
 import { DEFAULT_PORT, type Endpoint, protocolFromVia, unbracket } from "./types.ts";
 
-/** Stamp the top Via of an inbound request with where it really came from. */
+/**
+ * Stamp the top Via of an inbound request with where it really came from: `received` when the sent-by host
+ * differs from the source address, and always with `rport` (filled with the source port, RFC 3581 §4).
+ */
 export function stampReceived(req: SipRequest, remote: Endpoint): void {
-  const values = req.headers.getAll("Via");
-  const vias = parseVia(values[0]);
-  const top = vias[0];
-  let changed = false;
-  if (unbracket(top.host).toLowerCase() !== remote.host.toLowerCase()) {
-    top.params.set("received", remote.host);
-    changed = true;
-  }
-  if (top.params.has("rport")) {
-    top.params.set("rport", String(remote.port));
-    if (!changed) top.params.set("received", remote.host);   // RFC 3581 §4: received is then always added
-    changed = true;
-  }
-  if (!changed) return;
-  values[0] = vias.map(formatVia).join(", ");
+  const top = req.topVia;
+  const hasRport = top.params.has("rport");
+  if (!hasRport && unbracket(top.host).toLowerCase() === remote.host.toLowerCase()) return;
+  top.params.set("received", remote.host);
+  if (hasRport) top.params.set("rport", String(remote.port));
+  const values = req.headers.getAll("Via");      // via-parms, so values[0] is the top one even in "Via: a, b"
+  values[0] = formatVia(top);
   if (values.length === 1) {
     req.headers.set("Via", values[0]);
     return;

@@ -16,6 +16,8 @@ export interface CallContext {
   userAgent: string | undefined;
   /** How long the session layer may take to decide on a remote offer or REFER. */
   decisionTimeoutMs: number;
+  /** An incoming call not answered or rejected within this gets 480. */
+  ringTimeoutMs: number;
   /** Our Contact header value for a transport. */
   contact(transport: TransportProtocol): string;
   /** Route in-dialog requests and stray responses of this dialog key to the call. */

@@ -228,7 +228,8 @@ export abstract class Call extends TypedEmitter<CallEvents> {
   private refreshSession(): void {
     if (this.state !== "established") return;
     const byUpdate = peerAllows(this.peerCaps, "UPDATE");
-    void (byUpdate ? this.update(null) : this.reinvite(this.localSdp));
+    (byUpdate ? this.update(null) : this.reinvite(this.localSdp))
+      .catch((err) => this.ctx.log.warn("session refresh failed", { callId: this.callId, err }));
   }
 
   /** RFC 3261 §12.2.1.2: 481 or 408 to an in-dialog request ends the dialog. */
@@ -241,7 +242,8 @@ export abstract class Call extends TypedEmitter<CallEvents> {
 
   private onReinvite(req: SipRequest, tx: ServerTransaction): void {
     if (this.localOfferPending) return this.reply(tx, { status: 491 });
-    if (this.remoteInvitePending || this.remoteOfferPending) {
+    // §14.2: a second INVITE before our final response to the first (or while one is in progress) gets 500
+    if (this.state === "early" || this.remoteInvitePending || this.remoteOfferPending) {
       return this.reply(tx, { status: 500, headers: [["Retry-After", String(1 + Math.floor(Math.random() * 10))]] });
     }
     this.answerOffer("INVITE", req, tx);

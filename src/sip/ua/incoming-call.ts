@@ -36,6 +36,9 @@ export class IncomingCall extends Call {
     this.dialog = Dialog.fromUasRequest(request, tx.responseTag(), ctx.contact(source.transport), source.transport);
     this.peerCaps = request;
     ctx.bind(this.dialog.key, this);
+    const ring = ctx.clock.setTimeout(() => this.reject(480, "No Answer"), ctx.ringTimeoutMs);
+    this.once("terminated", () => ctx.clock.clearTimeout(ring));
+    this.once("acked", () => ctx.clock.clearTimeout(ring));
     tx.on("cancelled", () => {
       if (this.state !== "early") return;
       this.reliable?.close();

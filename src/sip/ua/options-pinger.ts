@@ -8,6 +8,9 @@ import { TypedEmitter } from "../../util/typed-emitter.ts";
 import type { CallContext } from "./call-context.ts";
 import { ACCEPT_HEADER, ALLOW_HEADER } from "./capabilities.ts";
 import { finalResponse } from "./request-sender.ts";
+import { metrics } from "../../observability/metrics.ts";
+
+const trunkUp = metrics.gauge("sip_trunk_up", "1 when the trunk answered the last OPTIONS ping, 0 when it did not");
 
 export interface TrunkPingOptions {
   name: string;
@@ -81,6 +84,7 @@ export class OptionsPinger extends TypedEmitter<{ state: [up: boolean, status: n
     if (this.closed) return status;
     this.lastStatus = status;
     const next: TrunkState = local ? "down" : "up";
+    trunkUp.set(local ? 0 : 1, { trunk: this.opts.name });
     if (next !== this.state) {
       this.state = next;
       this.emit("state", next === "up", status);

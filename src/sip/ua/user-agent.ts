@@ -26,6 +26,8 @@ import { DEFAULT_SESSION_TIMER, negotiateAsUas, type SessionTimerOptions, type U
 
 const log = createLogger("sip.ua");
 const rejected = metrics.counter("sip_ua_rejected_total", "Requests the user agent rejected itself, by status");
+const callsTotal = metrics.counter("sip_calls_total", "Calls (INVITE dialogs) started, by direction");
+const callsActive = metrics.gauge("sip_calls_active", "Calls with a live INVITE transaction or dialog");
 
 export interface UserAgentOptions {
   transactions: TransactionLayer;
@@ -40,6 +42,8 @@ export interface UserAgentOptions {
   sessionTimer?: Partial<SessionTimerOptions> | false;
   /** How long the session layer may take to decide on a re-INVITE/UPDATE offer or a REFER (default 10 s). */
   decisionTimeoutMs?: number;
+  /** An incoming call neither answered nor rejected within this gets 480 (default 180 s). */
+  ringTimeoutMs?: number;
   /** Calls at most; further INVITEs get 503 (default 10 000). */
   maxCalls?: number;
   /** In-dialog requests matching no dialog from untrusted sources are dropped instead of answered 481. */
@@ -75,6 +79,7 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
       supported: supportedOptions(sessionTimer !== null),
       userAgent: opts.userAgent,
       decisionTimeoutMs: opts.decisionTimeoutMs ?? 10_000,
+      ringTimeoutMs: opts.ringTimeoutMs ?? 180_000,
       contact: (transport) => {
         const local = opts.transport.localEndpoint(transport);
         const param = transport === "udp" ? "" : `;transport=${transport}`;
@@ -97,7 +102,7 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
     if (this.closed) throw new Error("user agent closed");
     const local = this.opts.transport.localEndpoint(opts.destination?.transport ?? "udp");
     const call = new OutgoingCall(this.ctx, opts, generateCallId(bracketHost(local.host)));
-    this.keysOf.set(call, new Set());
+    this.track(call, "out");
     call.start();
     return call;
   }
@@ -124,6 +129,12 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
     try { fn(); } catch (err) { log.warn("request handling failed", { err }); }
   }
 
+  private track(call: Call, direction: "in" | "out"): void {
+    if (!this.keysOf.has(call)) this.keysOf.set(call, new Set());
+    callsTotal.inc({ direction });
+    callsActive.inc();
+  }
+
   private bind(key: string, call: Call): void {
     this.dialogs.set(key, call);
     let keys = this.keysOf.get(call);
@@ -139,8 +150,11 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
   }
 
   private forget(call: Call): void {
-    for (const key of this.keysOf.get(call) ?? []) if (this.dialogs.get(key) === call) this.dialogs.delete(key);
+    const keys = this.keysOf.get(call);
+    if (!keys) return;
+    for (const key of keys) if (this.dialogs.get(key) === call) this.dialogs.delete(key);
     this.keysOf.delete(call);
+    callsActive.dec();
   }
 
   private respond(tx: ServerTransaction, status: number, headers: [string, string][] = []): void {
@@ -187,6 +201,7 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
     this.invitesInProgress.set(mergeKey, branch);
     tx.once("terminated", () => this.invitesInProgress.delete(mergeKey));
     const call = new IncomingCall(this.ctx, req, tx, source, decision);
+    this.track(call, "in");
     this.emit("incoming", call);
   }
 

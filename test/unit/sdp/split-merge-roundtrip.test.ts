@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
-  buildMediaOffer, createOrigin, mergeAnswers, parseSdp, readAnswer, serializeSdp, splitOffer, withMediaAdded, withMediaRemoved,
+  buildMediaOffer, createOrigin, mergeAnswers, parseSdp, readAnswer, reofferUnchanged, serializeSdp, splitOffer, withMediaAdded, withMediaRemoved,
   type SessionDescription,
 } from "../../../src/sdp/index.ts";
 import { H264_CBP, lines, origin, parsedFixture, SIP_VIDEO_FEEDBACK, videoPolicy } from "./support.ts";
@@ -165,6 +165,21 @@ describe("re-offers: every m-line carried, port 0 to remove, versions per RFC 32
     const streams = readAnswer(added, reply);
     expect(streams[1]).toMatchObject({ accepted: true, protocol: "RTP/AVPF", receivePayloadType: 97, remote: { port: 6102, rtcpPort: 6103 } });
     expect(streams[1].feedback).toEqual([{ type: "nack", subtype: "pli" }]);
+  });
+
+  test("a re-offer built from our AVPF answer keeps RTP/AVPF as the actual protocol and drops a=acfg", () => {
+    const caller = parsedFixture("volte-ts26114-av-offer.sdp");
+    const { plan } = split(caller);
+    const answered = mergeAnswers(caller, plan, callCenterAnswer(), { origin: origin(), audioTransport: CALLER_AUDIO, video: videoPolicy() });
+    if (!answered.ok) throw new Error("rejected");
+    expect(serializeSdp(answered.answer)).toContain("a=acfg:1 t=1");
+    const refresh = reofferUnchanged(answered.answer);
+    const text = serializeSdp(refresh);
+    expect(text).not.toContain("a=acfg");
+    expect(lines(text).filter((l) => l.startsWith("m="))).toEqual(["m=audio 40000 RTP/AVPF 8 110", "m=video 40002 RTP/AVPF 99"]);
+    expect(refresh.origin.version).toBe(answered.answer.origin.version + 1n);
+    expect(reofferUnchanged(refresh).origin.version).toBe(refresh.origin.version);
+    expect(serializeSdp(withMediaRemoved(answered.answer, 1))).not.toContain("a=acfg");
   });
 
   test("a refused video offer (port 0 answer) reads as not accepted", () => {

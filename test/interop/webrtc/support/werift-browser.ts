@@ -3,6 +3,7 @@
  * H.264 video transceiver; loopback only) — for fast tests and benches without Chromium.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
+import { asWeriftDtlsTransport, setReceiveBuffers } from "../../../../src/webrtc/werift-internals.ts";
 
 export interface WeriftBrowserOptions {
   /** H.264 formats to offer (fmtp strings); default: Chrome's first two (42e01f mode 1 and 0). */
@@ -48,6 +49,11 @@ export class WeriftBrowser {
 
   async accept(answerSdp: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: "answer", sdp: answerSdp });
+  }
+
+  /** SO_RCVBUF of the peer's sockets (benches: werift's 208 KB default drops bursts). */
+  setReceiveBuffer(bytes: number): void {
+    setReceiveBuffers(asWeriftDtlsTransport(this.transceiver.dtlsTransport), bytes);
   }
 
   connected(): Promise<void> {

@@ -1,0 +1,84 @@
+/**
+ * An appliance in the test process, wired like a real box: a caller trunk and a call-center trunk on loopback,
+ * one agent with an embed token, free ports everywhere. Plus the sipp call center that names the agent in its 200.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseConfigText } from "../../src/config/load.ts";
+import { Appliance } from "../../src/main.ts";
+import { setLogLevel } from "../../src/observability/log.ts";
+import { freePorts } from "../interop/sip/sipp.ts";
+import { freeTcpPort } from "./free-port.ts";
+import { tempDir } from "./temp-dir.ts";
+
+export interface SplitHarness {
+  appliance: Appliance;
+  sipPort: number;
+  httpsPort: number;
+  /** sipp call-center UAS port (its media port is ccMediaPort). */
+  ccPort: number;
+  ccMediaPort: number;
+  callerPort: number;
+  callerMediaPort: number;
+  dataDir: string;
+  agentUrl(agentId: string, token: string): string;
+  stop(): Promise<void>;
+}
+
+export const AGENTS = [
+  { id: "1001", token: "token-of-agent-1001" },
+  { id: "1002", token: "token-of-agent-1002" },
+];
+
+export async function startSplitHarness(extraToml = ""): Promise<SplitHarness> {
+  setLogLevel("warn");
+  const dir = tempDir("avsplit-split-");
+  const sipPort = await freePorts(1);
+  const ccPort = await freePorts(1);
+  const ccMediaPort = await freePorts(4);
+  const callerPort = await freePorts(1);
+  const callerMediaPort = await freePorts(4);
+  const httpsPort = await freeTcpPort();
+  const rtpBase = 30000 + 2 * Math.floor(Math.random() * 15000);
+  const toml = `
+[node]
+data_dir = "${dir.path}/data"
+drain_s = 1
+[sip]
+listen = ["udp:127.0.0.1:${sipPort}"]
+session_expires_s = 1800
+[media]
+rtp_ports = "${rtpBase}-${rtpBase + 199}"
+bind_address = "127.0.0.1"
+[http]
+listen = "127.0.0.1:${httpsPort}"
+[[trunk]]
+name = "sbc"
+role = "caller"
+allow = ["127.0.0.1/32"]
+[[trunk]]
+name = "voice-cc"
+role = "callcenter"
+uri = "sip:110@127.0.0.1:${ccPort}"
+options_ping_s = 0
+${AGENTS.map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}
+${extraToml}`;
+  const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"));
+  return {
+    appliance, sipPort, httpsPort, ccPort, ccMediaPort, callerPort, callerMediaPort, dataDir: `${dir.path}/data`,
+    agentUrl: (agentId, token) => `https://127.0.0.1:${httpsPort}/agent/?agent=${agentId}#token=${token}`,
+    async stop() {
+      await appliance.stop(0);
+      dir.cleanup();
+    },
+  };
+}
+
+/** A copy of uas_callcenter.xml whose answers name the agent in X-Agent-Id (the trunk's agent_from rule). */
+export function callCenterScenario(scenarioDir: string, agentId: string): string {
+  const src = readFileSync(join(scenarioDir, "uas_callcenter.xml"), "utf8");
+  const out = src.replaceAll("Contact: <sip:queue@[local_ip]:[local_port];transport=[transport]>", `Contact: <sip:queue@[local_ip]:[local_port];transport=[transport]>\n      X-Agent-Id: ${agentId}`);
+  const file = join(scenarioDir, `uas_callcenter_agent${agentId}.xml`);
+  writeFileSync(file, out);
+  return file;
+}
