@@ -8,7 +8,10 @@ window.avsplit = widget;
 
 const status = (text) => ($("status").textContent = text);
 widget.addEventListener("connection", (e) => {
-  if (e.detail.state === "open") status(`已连接（坐席 ${e.detail.agent}）`);
+  if (e.detail.state === "open") {
+    $("agent").textContent = e.detail.agent;
+    status("等待来电");
+  }
   else if (e.detail.code === 4401) location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
   else status("连接断开，正在重连…");
 });

@@ -47,8 +47,9 @@ function parseConfiguration(name: string, value: string): PotentialConfiguration
     if (part.startsWith("t=")) {
       transports = part.slice(2).split("|").map((t) => toId(name, value, t));
     } else if (part.startsWith("a=")) {
-      attributeSets = part.slice(2).split("|").map((alt) =>
-        alt.split(",").filter((a) => !a.startsWith("[")).map((a) => toId(name, value, a.replace(/^-[ms]*:/, ""))));
+      // "-m:" / "-s:" / "-ms:" (delete attributes) is not used here; optional "[n]" capabilities are left out.
+      attributeSets = part.slice(2).replace(/^-[ms]*:/, "").split("|").map((alt) =>
+        alt.replace(/\[[^\]]*\]/g, "").split(",").filter((a) => a !== "").map((a) => toId(name, value, a)));
     }
     // other extension configurations (m=, pt=) are not used here and are ignored
   }

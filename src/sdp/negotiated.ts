@@ -22,7 +22,10 @@ export interface NegotiatedStream {
   /** false: the m-line is rejected or removed (port 0). */
   readonly accepted: boolean;
   readonly protocol: string;
-  /** The media codec (payload type as the far end receives it). */
+  /**
+   * The chosen media codec as the far end described it (its payload type, which we send with; its fmtp,
+   * e.g. the caller's profile-level-id and sprop-parameter-sets); rtcpFb = the negotiated feedback.
+   */
   readonly codec?: Codec;
   /** Payload type the far end sends this codec with (ours in the SDP we sent). */
   readonly receivePayloadType?: number;

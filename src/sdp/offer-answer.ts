@@ -178,7 +178,8 @@ function answerMedia(offer: SessionDescription, offered: MediaDescription, index
   };
   const stream: NegotiatedStream = {
     index, kind: offered.kind, mid: offered.mid, accepted: true, protocol: effective.protocol,
-    codec: answerCodecs[0], receivePayloadType: answerCodecs[0].payloadType, telephoneEvent: dtmf,
+    // The far end's own description of the format: its fmtp carries its level and sprop-parameter-sets.
+    codec: { ...main, rtcpFb: answerCodecs[0].rtcpFb }, receivePayloadType: main.payloadType, telephoneEvent: dtmf,
     direction, rtcpMux,
     feedback: [...feedbackAll, ...answerCodecs[0].rtcpFb],
     extmaps, imageattrs, crypto, remoteBandwidth: offered.bandwidth,

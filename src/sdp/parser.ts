@@ -48,7 +48,9 @@ interface RawSection {
 export function parseSessionDescription(text: string, limits: Partial<ParseLimits> = {}): SessionDescription {
   const lim = { ...DEFAULT_PARSE_LIMITS, ...limits };
   if (typeof text !== "string") throw new SdpError("bad-line", "SDP body is not text");
-  if (text.length > lim.maxBytes) throw new SdpError("too-large", `SDP body of ${text.length} bytes exceeds ${lim.maxBytes}`);
+  if (text.length > lim.maxBytes || Buffer.byteLength(text) > lim.maxBytes) {
+    throw new SdpError("too-large", `SDP body of ${Buffer.byteLength(text)} bytes exceeds ${lim.maxBytes}`);
+  }
   const sections = splitSections(text, lim);
   const [session, ...mediaSections] = sections;
   if (mediaSections.length === 0) throw new SdpError("no-media", "SDP has no m= line");
@@ -172,6 +174,7 @@ function dtlsOf(parsed: SharedAttributes): DtlsParameters | undefined {
 
 function parseMedia(s: RawSection, parsed: MediaAttributes, lim: ParseLimits, sessionConnection?: Connection): MediaDescription {
   const label = where(s);
+  // A port count ("4000/2", layered encodings) is accepted and ignored: SIP endpoints do not use it.
   const m = /^([A-Za-z][\w-]*) (\d{1,5})(?:\/\d{1,5})? (\S+)(?: (.*))?$/.exec(s.mline!);
   if (!m) throw new SdpError("bad-media", `${label} "m=${clip(s.mline!)}" is not "<media> <port> <proto> <fmt> ..."`);
   const port = Number(m[2]);

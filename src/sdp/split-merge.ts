@@ -42,7 +42,8 @@ export function splitOffer(callerOffer: SessionDescription, opts: SplitOptions):
   const videoIndex = callerOffer.media.findIndex((m) => m.kind === "video" && m.port !== 0);
   const routes = callerOffer.media.map((_, i): Route => (i === audioIndex ? "callcenter" : i === videoIndex ? "local" : "reject"));
   const audio = callerOffer.media[audioIndex];
-  const media = audio.codecs.filter((c) => !isAuxiliary(c) && (!opts.audioCodecs || opts.audioCodecs.some((s) => sameFormat(c, s))));
+  // A dynamic payload type without rtpmap cannot be described to the call center.
+  const media = audio.codecs.filter((c) => c.name !== "" && !isAuxiliary(c) && (!opts.audioCodecs || opts.audioCodecs.some((s) => sameFormat(c, s))));
   if (media.length === 0) {
     return { ok: false, rejection: rejection(305, "none of the caller's audio codecs is allowed toward the call center") };
   }

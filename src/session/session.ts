@@ -358,18 +358,16 @@ export class Session {
     void this.end(`${kind} ${info.reason}`, kind, info.status);
   }
 
-  /** Setup failed before the caller was answered: the caller gets `status`. */
+  /** Setup failed before the caller was answered: the caller gets `status` (and a Warning). */
   private fail(status: number, reason: string, warning?: string): void {
-    if (this.ended) return;
-    this.caller.reject(status, undefined, warning ? [["Warning", warning]] : []);
-    void this.end(reason, "system", status);
+    void this.end(reason, "system", status, warning);
   }
 
   /**
    * Ends the session: each leg still up gets its BYE/CANCEL/error, media is freed. Idempotent. Resolves when
    * the BYEs are answered (or have failed), so a shutdown can wait for them before closing the SIP stack.
    */
-  end(reason: string, from: "caller" | "callcenter" | "agent" | "system", status?: number): Promise<void> {
+  end(reason: string, from: "caller" | "callcenter" | "agent" | "system", status?: number, warning?: string): Promise<void> {
     if (this.ended) return this.hangups;
     this.ended = true;
     const hangups: Promise<unknown>[] = [];
@@ -377,7 +375,9 @@ export class Session {
     log.info("session ended", { session: this.id, reason, from });
     if (from !== "caller") {
       if (this.caller.state === "established") hangups.push(this.caller.hangup());
-      else if (this.caller.state === "early") this.caller.reject(status && status >= 400 ? statusForCaller(status) : 480);
+      else if (this.caller.state === "early") {
+        this.caller.reject(status && status >= 400 ? statusForCaller(status) : 480, undefined, warning ? [["Warning", warning]] : []);
+      }
     }
     const cc = this.callcenter;
     if (cc && from !== "callcenter") {

@@ -77,4 +77,7 @@ export type { Endpoint, TransportProtocol } from "./transport/index.ts";
 export type { TimerSettings } from "./transaction/index.ts";
 export type { SourceGuardOptions, TrunkSource } from "./trust/index.ts";
 export { SipTrace, type TraceEntry, type SipTraceOptions } from "./trace.ts";
-export { SipHeaders, SipRequest, SipResponse, type SipUri, type NameAddr } from "./message/index.ts";
+export {
+  SipHeaders, SipRequest, SipResponse, SipParseError, parseNameAddr, parseUri, formatUri, type SipUri, type NameAddr,
+} from "./message/index.ts";
+export { UnroutableUriError } from "./dialog/index.ts";

@@ -32,7 +32,7 @@ const results = [
   measure("parse + serialize", () => parseMessage(raw).serialize().length),
   measure("parse + transaction/dialog accessors + serialize", () => {
     const m = parseMessage(raw) as SipRequest;
-    const n = m.topVia.params.size + m.cseq.seq + m.callId.length + m.from.params.size + m.to.params.size;
+    const n = m.topVia.params.size + m.cseq.seq + m.callId.length + m.from.params.size + m.to.params.size + m.contact.length;
     return n + m.serialize().length;
   }),
   measure("parse + createResponse(180) + serialize the 180", () => {

@@ -9,6 +9,7 @@ import { Appliance } from "../../src/main.ts";
 import { setLogLevel } from "../../src/observability/log.ts";
 import { freePorts } from "../interop/sip/sipp.ts";
 import { freeTcpPort } from "./free-port.ts";
+import { PEERS } from "./peers.ts";
 import { tempDir } from "./temp-dir.ts";
 
 export interface SplitHarness {
@@ -72,6 +73,15 @@ ${extraToml}`;
       dir.cleanup();
     },
   };
+}
+
+/** Writes test/interop/split/scenarios/NAME into the scenario folder with @PEERS@ and the given @VARS@ substituted. */
+export function splitScenario(scenarioDir: string, name: string, vars: Record<string, string> = {}): string {
+  let text = readFileSync(join(import.meta.dir, "../interop/split/scenarios", name), "utf8").replaceAll("@PEERS@", PEERS);
+  for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`@${k}@`, v);
+  const file = join(scenarioDir, `${Object.values(vars).join("-") || "x"}-${name}`);
+  writeFileSync(file, text);
+  return file;
 }
 
 /** A copy of uas_callcenter.xml whose answers name the agent in X-Agent-Id (the trunk's agent_from rule). */

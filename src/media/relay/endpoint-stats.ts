@@ -17,6 +17,8 @@ export interface SendDirectionStats {
   bytes: number;
   bitrateBps: number;
   ssrc: number;
+  /** What the peer last reported about our stream (RR/SR report block), null until one arrived. */
+  remote: { fractionLost: number; packetsLost: number; jitterMs: number; at: number } | null;
 }
 
 export interface MediaEndpointStats {

@@ -18,7 +18,7 @@ import { Latch, LatchResult, type LatchOptions } from "./latch.ts";
 import { OutboundRewriter } from "./outbound-rewriter.ts";
 import { plainTransform, type PacketTransform } from "./transform.ts";
 import { feedbackOf, type RtcpFeedback } from "./rtcp-feedback.ts";
-import type { MediaEndpointStats } from "./endpoint-stats.ts";
+import type { MediaEndpointStats, SendDirectionStats } from "./endpoint-stats.ts";
 
 const log = createLogger("media.relay");
 
@@ -85,8 +85,9 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
   private readonly rxRate = new BitrateMeter();
   private readonly txRate = new BitrateMeter();
   private isClosed = false;
-  /** Clock rate of the last packet sent, for the RTP timestamp of our SR. */
+  /** Clock rate of the last packet sent, for the RTP timestamp of our SR and the peer's jitter reports. */
   private txClockRate = 8000;
+  private remoteReport: SendDirectionStats["remote"] = null;
 
   private constructor(private readonly ports: PortAllocation, opts: MediaEndpointOptions) {
     super();
@@ -145,8 +146,6 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     for (const [pt, rate] of Object.entries(rates)) this.clockRates[Number(pt) & 0x7f] = rate;
   }
 
-  clockRate(pt: number): number { return this.clockRates[pt & 0x7f]; }
-
   /** Sends one RTP packet (whole `packet`) to the peer, rewriting SSRC/seq/timestamp in place. */
   sendRtp(packet: Uint8Array, payloadBytes: number, nowMs: number): void {
     const l = this.rtpLatch;
@@ -195,7 +194,10 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
         lost: rx.lost, expected: rx.expected, jitterMs: rx.jitterMs,
         ssrc: rx.ssrc < 0 ? null : rx.ssrc, lastPacketAt: rx.lastPacketAt < 0 ? null : rx.lastPacketAt,
       },
-      tx: { packets: this.tx.packets, bytes: this.tx.bytes, bitrateBps: this.txRate.sample(this.tx.bytes, nowMs), ssrc: this.ssrc },
+      tx: {
+        packets: this.tx.packets, bytes: this.tx.bytes, bitrateBps: this.txRate.sample(this.tx.bytes, nowMs), ssrc: this.ssrc,
+        remote: this.remoteReport,
+      },
       rttMs: this.rtt.lastMs,
       dropped: this.dropped,
     };
@@ -271,9 +273,15 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     this.emit("rtcp", packets);
   }
 
-  /** RTT only from blocks about our own stream, i.e. answering SRs this leg sent. */
+  /** Blocks about our own stream: the peer's view of what we send, and RTT when they answer our SRs. */
   private onReportBlocks(blocks: ReportBlock[], now: number): void {
-    for (const b of blocks) if (b.ssrc === this.ssrc) this.rtt.onReportBlock(b.lsr, b.dlsr, now);
+    for (const b of blocks) {
+      if (b.ssrc !== this.ssrc) continue;
+      this.rtt.onReportBlock(b.lsr, b.dlsr, now);
+      this.remoteReport = {
+        fractionLost: b.fractionLost / 256, packetsLost: b.packetsLost, jitterMs: (b.jitter * 1000) / this.txClockRate, at: now,
+      };
+    }
   }
 
   private emitLatched(kind: "rtp" | "rtcp", address: string, port: number): void {

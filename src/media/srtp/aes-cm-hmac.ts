@@ -14,9 +14,12 @@ import type { SrtpTransform } from "./transform.ts";
 
 export class AesCmHmacTransform implements SrtpTransform {
   readonly rtpOverhead: number;
-  readonly rtcpOverhead: number;
+  readonly minRtcpOverhead: number;
+  rtcpTagLength: number;
+  lastRtcpTagLength = 0;
+  lastSrtcpIndexWord = 0;
   private readonly rtpTagLength: number;
-  private readonly rtcpTagLength: number;
+  private readonly rtcpTagLengths: readonly number[];
   private readonly mkiLength: number;
   private readonly iv = Buffer.alloc(16);
   private readonly roc = Buffer.alloc(4);
@@ -33,8 +36,13 @@ export class AesCmHmacTransform implements SrtpTransform {
     this.mkiLength = mki ? mki.length : 0;
     this.rtpTagLength = profile.rtpTagLength;
     this.rtcpTagLength = profile.rtcpTagLength;
+    this.rtcpTagLengths = profile.rtcpAltTagLength ? [profile.rtcpTagLength, profile.rtcpAltTagLength] : [profile.rtcpTagLength];
     this.rtpOverhead = this.mkiLength + profile.rtpTagLength;
-    this.rtcpOverhead = SRTCP_INDEX_LENGTH + this.mkiLength + profile.rtcpTagLength;
+    this.minRtcpOverhead = SRTCP_INDEX_LENGTH + this.mkiLength + Math.min(...this.rtcpTagLengths);
+  }
+
+  get rtcpOverhead(): number {
+    return SRTCP_INDEX_LENGTH + this.mkiLength + this.rtcpTagLength;
   }
 
   protectRtp(pkt: Uint8Array, headerLen: number, ssrc: number, index: number, out: Uint8Array): number {
@@ -78,23 +86,27 @@ export class AesCmHmacTransform implements SrtpTransform {
     return len + this.rtcpOverhead;
   }
 
-  srtcpIndexWord(pkt: Uint8Array): number {
-    return readUint32(pkt, pkt.length - this.rtcpOverhead);
-  }
-
-  unprotectRtcp(pkt: Uint8Array, ssrc: number, indexWord: number): number {
-    const authEnd = pkt.length - this.rtcpTagLength - this.mkiLength;
-    if (this.mki && !mkiMatches(pkt, authEnd, this.mki)) return -1;
-    const mac = this.rtcpMac.copy().update(pkt.subarray(0, authEnd)).digest() as Buffer;
-    if (!timingSafeEqual(mac.subarray(0, this.rtcpTagLength), pkt.subarray(authEnd + this.mkiLength))) return -1;
-    const end = authEnd - SRTCP_INDEX_LENGTH;
-    if (indexWord & SRTCP_E_FLAG) {
-      const index = indexWord & 0x7fffffff;
-      const plain = this.keystream(this.keys.rtcpKey, this.keys.rtcpSalt, ssrc, index >>> 16, index & 0xffff)
-        .update(pkt.subarray(RTCP_HEADER, end));
-      pkt.set(plain, RTCP_HEADER);
+  unprotectRtcp(pkt: Uint8Array, ssrc: number): number {
+    for (const tagLength of this.rtcpTagLengths) {
+      const authEnd = pkt.length - tagLength - this.mkiLength;
+      if (authEnd < RTCP_HEADER + SRTCP_INDEX_LENGTH) continue;
+      if (this.mki && !mkiMatches(pkt, authEnd, this.mki)) continue;
+      const mac = this.rtcpMac.copy().update(pkt.subarray(0, authEnd)).digest() as Buffer;
+      const tagAt = authEnd + this.mkiLength;
+      if (!timingSafeEqual(mac.subarray(0, tagLength), pkt.subarray(tagAt, tagAt + tagLength))) continue;
+      const end = authEnd - SRTCP_INDEX_LENGTH;
+      const word = readUint32(pkt, end);
+      if (word & SRTCP_E_FLAG) {
+        const index = word & 0x7fffffff;
+        const plain = this.keystream(this.keys.rtcpKey, this.keys.rtcpSalt, ssrc, index >>> 16, index & 0xffff)
+          .update(pkt.subarray(RTCP_HEADER, end));
+        pkt.set(plain, RTCP_HEADER);
+      }
+      this.lastRtcpTagLength = tagLength;
+      this.lastSrtcpIndexWord = word;
+      return end;
     }
-    return end;
+    return -1;
   }
 
   /** IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16), index = hi32 · 2^16 + lo16. */

@@ -16,6 +16,10 @@ const GCM_OPTIONS = { authTagLength: TAG };
 export class AesGcmTransform implements SrtpTransform {
   readonly rtpOverhead: number;
   readonly rtcpOverhead: number;
+  readonly minRtcpOverhead: number;
+  rtcpTagLength = TAG;
+  readonly lastRtcpTagLength = TAG;
+  lastSrtcpIndexWord = 0;
   private readonly mkiLength: number;
   private readonly cipher: "aes-128-gcm" | "aes-256-gcm";
   private readonly iv = Buffer.alloc(12);
@@ -26,6 +30,7 @@ export class AesGcmTransform implements SrtpTransform {
     this.mkiLength = mki ? mki.length : 0;
     this.rtpOverhead = TAG + this.mkiLength;
     this.rtcpOverhead = TAG + SRTCP_INDEX_LENGTH + this.mkiLength;
+    this.minRtcpOverhead = this.rtcpOverhead;
   }
 
   protectRtp(pkt: Uint8Array, headerLen: number, ssrc: number, index: number, out: Uint8Array): number {
@@ -71,13 +76,10 @@ export class AesGcmTransform implements SrtpTransform {
     return len + this.rtcpOverhead;
   }
 
-  srtcpIndexWord(pkt: Uint8Array): number {
-    return readUint32(pkt, pkt.length - SRTCP_INDEX_LENGTH - this.mkiLength);
-  }
-
-  unprotectRtcp(pkt: Uint8Array, ssrc: number, indexWord: number): number {
+  unprotectRtcp(pkt: Uint8Array, ssrc: number): number {
     const wordAt = pkt.length - SRTCP_INDEX_LENGTH - this.mkiLength;
     if (this.mki && !mkiMatches(pkt, wordAt + SRTCP_INDEX_LENGTH, this.mki)) return -1;
+    const indexWord = readUint32(pkt, wordAt);
     const end = wordAt - TAG;
     const encrypted = (indexWord & SRTCP_E_FLAG) !== 0;
     const d = createDecipheriv(this.cipher, this.keys.rtcpKey, this.rtcpIv(ssrc, indexWord & 0x7fffffff), GCM_OPTIONS);
@@ -93,6 +95,7 @@ export class AesGcmTransform implements SrtpTransform {
     const plain = encrypted ? d.update(pkt.subarray(RTCP_HEADER, end)) : undefined;
     if (!finalVerifies(d)) return -1;
     if (plain) pkt.set(plain, RTCP_HEADER);
+    this.lastSrtcpIndexWord = indexWord;
     return end;
   }
 

@@ -4,7 +4,7 @@ export { deriveSessionKeys, type SrtpKeyInput, type SrtpMasterKeys, type SrtpSes
 export { SrtpProtector, type SrtpProtectorOptions } from "./protector.ts";
 export { SrtpUnprotector, type SrtpReceiveStats, type SrtpUnprotectorOptions } from "./unprotector.ts";
 export { SrtpSession, type SrtpSessionOptions } from "./session.ts";
-export { createSdesCrypto, formatSdesCrypto, parseSdesCrypto, selectSdesCrypto, type SdesCrypto } from "./sdes.ts";
+export { createSdesCrypto, formatSdesCrypto, parseSdesCrypto, selectSdesCrypto, type SdesCrypto, type SdesCryptoFields } from "./sdes.ts";
 export { DTLS_SRTP_EXPORTER_LABEL, dtlsSrtpKeyingMaterialLength, srtpKeysFromDtls } from "./dtls-keys.ts";
 export { DEFAULT_REPLAY_WINDOW, MAX_REPLAY_WINDOW } from "./replay-window.ts";
 export { DEFAULT_MAX_SSRCS } from "./ssrc-table.ts";

@@ -23,7 +23,6 @@ export class SrtpProtector {
   lastReject: SrtpRejectReason | null = null;
   readonly stats = { rtpPackets: 0, rtcpPackets: 0, rejected: 0 };
   readonly rtpOverhead: number;
-  readonly rtcpOverhead: number;
   private readonly transform: SrtpTransform;
   private readonly streams: SsrcTable<SendState>;
 
@@ -34,7 +33,6 @@ export class SrtpProtector {
   ) {
     this.transform = createSrtpTransform(profile, keys);
     this.rtpOverhead = this.transform.rtpOverhead;
-    this.rtcpOverhead = this.transform.rtcpOverhead;
     this.streams = new SsrcTable(options.maxSsrcs);
   }
 
@@ -69,6 +67,22 @@ export class SrtpProtector {
     this.stats.rtcpPackets++;
     this.lastReject = null;
     return target.subarray(0, n);
+  }
+
+  /** Bytes protectRtcp() adds (SRTCP index, MKI, tag). */
+  get rtcpOverhead(): number {
+    return this.transform.rtcpOverhead;
+  }
+
+  /** SRTCP tag length we send with; may be switched to the other length the profile allows (see profiles.ts). */
+  get rtcpTagLength(): number {
+    return this.transform.rtcpTagLength;
+  }
+  set rtcpTagLength(length: number) {
+    if (length !== this.profile.rtcpTagLength && length !== this.profile.rtcpAltTagLength) {
+      throw new RangeError(`${this.profile.name} has no ${length}-byte SRTCP tag`);
+    }
+    this.transform.rtcpTagLength = length;
   }
 
   /** Current rollover counter of a local SSRC (0 before its first packet). */

@@ -26,17 +26,35 @@ const LIFETIME = /^(2\^)?(\d{1,15})$/;
 const MKI = /^(\d{1,310}):(\d{1,3})$/;
 const MAX_MKI_LENGTH = 128; // bytes (RFC 4568 §6.1)
 
-export function parseSdesCrypto(value: string): SdesCrypto {
+/** An a=crypto line already split into its fields (the shape of src/sdp's `Crypto`). */
+export interface SdesCryptoFields {
+  tag: number;
+  suite: string;
+  keyParams: string;
+  sessionParams?: string;
+}
+
+/** Parses the value of `a=crypto:` (a string without the "a=crypto:" prefix, or its split fields). */
+export function parseSdesCrypto(value: string | SdesCryptoFields): SdesCrypto {
+  const fields = typeof value === "string" ? splitCryptoValue(value) : value;
+  const { tag, suite, keyParams } = fields;
+  if (!Number.isInteger(tag) || tag < 0 || tag > 999_999_999) throw syntax(`bad a=crypto tag "${tag}"`);
+  const profile = srtpProfileByName(suite);
+  if (!profile) throw new SrtpKeyError("unknown-suite", `unsupported SRTP crypto suite "${suite}"`);
+  if (keyParams.includes(";")) throw new SrtpKeyError("multiple-keys", "several keys in one a=crypto line are not supported");
+  const out: SdesCrypto = { tag, profile, ...parseKeyParam(profile, keyParams) };
+  for (const param of fields.sessionParams?.trim().split(/\s+/) ?? []) {
+    if (param) applySessionParam(out, param);
+  }
+  return out;
+}
+
+function splitCryptoValue(value: string): SdesCryptoFields {
   const fields = value.trim().split(/\s+/);
   if (fields.length < 3) throw syntax(`a=crypto needs a tag, a suite and key params: "${value}"`);
   const [tagText, suite, keyParams, ...sessionParams] = fields;
   if (!/^\d{1,9}$/.test(tagText)) throw syntax(`bad a=crypto tag "${tagText}"`);
-  const profile = srtpProfileByName(suite);
-  if (!profile) throw new SrtpKeyError("unknown-suite", `unsupported SRTP crypto suite "${suite}"`);
-  if (keyParams.includes(";")) throw new SrtpKeyError("multiple-keys", "several keys in one a=crypto line are not supported");
-  const out: SdesCrypto = { tag: Number(tagText), profile, ...parseKeyParam(profile, keyParams) };
-  for (const param of sessionParams) applySessionParam(out, param);
-  return out;
+  return { tag: Number(tagText), suite, keyParams, sessionParams: sessionParams.join(" ") };
 }
 
 export function formatSdesCrypto(crypto: SdesCrypto): string {
@@ -60,7 +78,10 @@ export function createSdesCrypto(tag: number, profile: SrtpProfile): SdesCrypto 
  * Answerer's choice (RFC 4568 §7.1.2): the first offered line that parses and uses an accepted suite.
  * Returns undefined when none does.
  */
-export function selectSdesCrypto(offered: readonly string[], accepted: readonly SrtpProfileName[]): SdesCrypto | undefined {
+export function selectSdesCrypto(
+  offered: readonly (string | SdesCryptoFields)[],
+  accepted: readonly SrtpProfileName[],
+): SdesCrypto | undefined {
   for (const line of offered) {
     let parsed: SdesCrypto;
     try {

@@ -68,7 +68,14 @@ export class SrtpSession {
   }
   /** Decrypts in place; null when rejected (reason in lastReceiveReject, counted). */
   unprotectRtp<T extends Uint8Array>(packet: T): T | null { return this.unprotector.unprotectRtp(packet); }
-  unprotectRtcp<T extends Uint8Array>(packet: T): T | null { return this.unprotector.unprotectRtcp(packet); }
+  /** Also adopts the peer's SRTCP tag length for our SRTCP where the profile allows two (AES_CM_128_HMAC_SHA1_32). */
+  unprotectRtcp<T extends Uint8Array>(packet: T): T | null {
+    const out = this.unprotector.unprotectRtcp(packet);
+    if (out && this.unprotector.peerRtcpTagLength !== this.protector.rtcpTagLength) {
+      this.protector.rtcpTagLength = this.unprotector.peerRtcpTagLength;
+    }
+    return out;
+  }
 
   get lastReceiveReject(): SrtpRejectReason | null { return this.unprotector.lastReject; }
 }

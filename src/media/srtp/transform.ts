@@ -12,16 +12,22 @@ export interface SrtpTransform {
   readonly rtpOverhead: number;
   /** Bytes protectRtcp() adds (SRTCP index, MKI and tag). */
   readonly rtcpOverhead: number;
+  /** Smallest SRTCP overhead accepted on receive. */
+  readonly minRtcpOverhead: number;
+  /** SRTCP tag length protectRtcp() uses; settable to one of the profile's lengths. */
+  rtcpTagLength: number;
+  /** SRTCP tag length of the last packet unprotectRtcp() verified. */
+  readonly lastRtcpTagLength: number;
+  /** E flag|index word of the last packet unprotectRtcp() verified. */
+  readonly lastSrtcpIndexWord: number;
   /** Writes header, encrypted payload and tag to `out` (may be `pkt` itself, with room); returns the length. */
   protectRtp(pkt: Uint8Array, headerLen: number, ssrc: number, index: number, out: Uint8Array): number;
   /** Verifies then decrypts in place; returns the plaintext length, or -1 if the tag does not verify. */
   unprotectRtp(pkt: Uint8Array, headerLen: number, ssrc: number, index: number): number;
   /** Encrypts (E=1) with the given SRTCP index; returns the length written to `out`. */
   protectRtcp(pkt: Uint8Array, ssrc: number, srtcpIndex: number, out: Uint8Array): number;
-  /** The E flag|index word of an SRTCP packet of at least rtcpOverhead + 8 bytes. */
-  srtcpIndexWord(pkt: Uint8Array): number;
   /** Verifies then decrypts (if E) in place; returns the plaintext RTCP length, or -1. */
-  unprotectRtcp(pkt: Uint8Array, ssrc: number, indexWord: number): number;
+  unprotectRtcp(pkt: Uint8Array, ssrc: number): number;
 }
 
 export function createSrtpTransform(profile: SrtpProfile, keys: SrtpKeyInput): SrtpTransform {

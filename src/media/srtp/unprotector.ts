@@ -77,24 +77,30 @@ export class SrtpUnprotector {
     return packet.subarray(0, plainLen) as T;
   }
 
-  /** Verifies and decrypts an SRTCP packet IN PLACE (E=0 packets are only verified); returns the RTCP packet or null. */
+  /**
+   * Verifies and decrypts an SRTCP packet IN PLACE (E=0 packets are only verified); returns the RTCP packet or null.
+   * The replay check follows authentication here: where the index sits depends on the verified tag length.
+   */
   unprotectRtcp<T extends Uint8Array>(packet: T): T | null {
-    const len = packet.length;
-    if (!isRtcpHeader(packet, len - this.transform.rtcpOverhead)) return this.reject("malformed");
+    if (!isRtcpHeader(packet, packet.length - this.transform.minRtcpOverhead)) return this.reject("malformed");
     const ssrc = readUint32(packet, 4);
-    const word = this.transform.srtcpIndexWord(packet);
-    const index = word & 0x7fffffff;
+    const plainLen = this.transform.unprotectRtcp(packet, ssrc);
+    if (plainLen < 0) return this.reject("auth");
+    const index = this.transform.lastSrtcpIndexWord & 0x7fffffff;
     const state = this.streams.get(ssrc);
     if (state) {
       const verdict = state.rtcp.check(index);
       if (verdict !== ReplayVerdict.Fresh) return this.reject(VERDICT_REASON[verdict]!);
     }
-    const plainLen = this.transform.unprotectRtcp(packet, ssrc, word);
-    if (plainLen < 0) return this.reject("auth");
     (state ?? this.newStream(ssrc)).rtcp.accept(index);
     this.stats.rtcpPackets++;
     this.lastReject = null;
     return packet.subarray(0, plainLen) as T;
+  }
+
+  /** SRTCP tag length the peer used in its last authenticated SRTCP packet (0 before the first). */
+  get peerRtcpTagLength(): number {
+    return this.transform.lastRtcpTagLength;
   }
 
   /** Rollover counter currently assumed for a remote SSRC (undefined before its first authenticated packet). */

@@ -41,17 +41,13 @@ export interface RequestParts {
 /** Methods whose requests carry our Contact (target refresh or subscription usages). */
 const CONTACT_METHODS = new Set(["INVITE", "UPDATE", "REFER", "NOTIFY", "SUBSCRIBE"]);
 
-export class Dialog implements DialogInit {
-  callId: string; localTag: string; remoteTag: string; localAddress: string; remoteAddress: string;
-  localSeq: number | null; remoteSeq: number | null; remoteTarget: SipUri; routeSet: string[];
-  localContact: string; isUac: boolean; transport: TransportProtocol; state: DialogState;
+// Declaration merging: the dialog's state fields are exactly DialogInit's.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Dialog extends DialogInit {}
 
+export class Dialog {
   constructor(init: DialogInit) {
-    this.callId = init.callId; this.localTag = init.localTag; this.remoteTag = init.remoteTag;
-    this.localAddress = init.localAddress; this.remoteAddress = init.remoteAddress;
-    this.localSeq = init.localSeq; this.remoteSeq = init.remoteSeq; this.remoteTarget = init.remoteTarget;
-    this.routeSet = init.routeSet; this.localContact = init.localContact; this.isUac = init.isUac;
-    this.transport = init.transport; this.state = init.state;
+    Object.assign(this, init);
   }
 
   get key(): string { return dialogKey(this.callId, this.localTag, this.remoteTag); }

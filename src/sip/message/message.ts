@@ -1,8 +1,11 @@
-/** SIP requests and responses (RFC 3261 §7). Typed accessors parse header values on each call. */
+/**
+ * SIP requests and responses (RFC 3261 §7). Typed accessors parse header values on each call and return fresh
+ * objects; the first call may receive the value the parser already built while validating (never shared).
+ */
 import { Buffer } from "node:buffer";
 import { SipParseError } from "./errors.ts";
 import { SipHeaders } from "./headers.ts";
-import { isToken } from "./lex.ts";
+import { isToken, splitList } from "./lex.ts";
 import { parseNameAddr, type NameAddr } from "./name-addr.ts";
 import { formatUri, type SipUri } from "./uri.ts";
 import { parseVia, type Via } from "./via.ts";
@@ -31,14 +34,25 @@ export function parseBoundedInt(value: string, max: number): number | null {
   return v <= max ? v : null;
 }
 
-/** Accessors whose parse the parser performs anyway (see SipMessage.prime). */
+/** Contact entries of all Contact lines; the REGISTER wildcard `*` is skipped. */
+function parseContacts(all: string): NameAddr[] {
+  const out: NameAddr[] = [];
+  for (const v of splitList(all)) if (v !== "*") out.push(parseNameAddr(v, "Contact"));
+  return out;
+}
+
+const firstOf = (name: string) => (h: SipHeaders) => h.get(name);
+
+/** Accessors whose parse the parser performs anyway (see SipMessage.prime): header name, raw text, parser. */
 const PRIMED = {
-  from: ["From", (v: string): NameAddr => parseNameAddr(v, "From")],
-  to: ["To", (v: string): NameAddr => parseNameAddr(v, "To")],
-  topVia: ["Via", (v: string): Via => parseVia(v)[0]],
-  cseq: ["CSeq", parseCSeq],
+  from: ["From", firstOf("From"), (v: string): NameAddr => parseNameAddr(v, "From")],
+  to: ["To", firstOf("To"), (v: string): NameAddr => parseNameAddr(v, "To")],
+  topVia: ["Via", firstOf("Via"), (v: string): Via => parseVia(v)[0]],
+  cseq: ["CSeq", firstOf("CSeq"), parseCSeq],
+  contact: ["Contact", (h: SipHeaders) => h.getAll("Contact").join(", "), parseContacts],
 } as const;
 type PrimedKey = keyof typeof PRIMED;
+type Primed<K extends PrimedKey> = ReturnType<(typeof PRIMED)[K][2]>;
 
 export abstract class SipMessage {
   headers: SipHeaders;
@@ -58,23 +72,28 @@ export abstract class SipMessage {
    * Parser hook: parses `key` now (throwing SipParseError like the accessor would) and keeps the value for the
    * first accessor call, so validation at parse time costs nothing extra later.
    */
-  prime<K extends PrimedKey>(key: K): ReturnType<(typeof PRIMED)[K][1]> {
-    const [name, parse] = PRIMED[key];
-    const raw = this.required(name);
-    const value = parse(raw);
+  prime<K extends PrimedKey>(key: K): Primed<K> {
+    const raw = this.rawOf(key);
+    const value = PRIMED[key][2](raw);
     (this.stash ??= {})[key] = { raw, value };
-    return value as ReturnType<(typeof PRIMED)[K][1]>;
+    return value as Primed<K>;
   }
 
-  private take<K extends PrimedKey>(key: K): ReturnType<(typeof PRIMED)[K][1]> {
-    const [name, parse] = PRIMED[key];
-    const raw = this.required(name);
+  private take<K extends PrimedKey>(key: K): Primed<K> {
+    const raw = this.rawOf(key);
     const kept = this.stash?.[key];
     if (kept !== undefined && kept.raw === raw) {
       this.stash![key] = undefined;
-      return kept.value as ReturnType<(typeof PRIMED)[K][1]>;
+      return kept.value as Primed<K>;
     }
-    return parse(raw) as ReturnType<(typeof PRIMED)[K][1]>;
+    return PRIMED[key][2](raw) as Primed<K>;
+  }
+
+  private rawOf(key: PrimedKey): string {
+    const [name, raw] = PRIMED[key];
+    const v = raw(this.headers);
+    if (v === undefined) throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
+    return v;
   }
 
   private required(name: string): string {
@@ -115,12 +134,7 @@ export abstract class SipMessage {
 
   /** Contact entries; [] when absent or for the REGISTER wildcard `*`. */
   get contact(): NameAddr[] {
-    const out: NameAddr[] = [];
-    for (const v of this.headers.getAll("Contact")) {
-      if (v === "*") continue;
-      out.push(parseNameAddr(v, "Contact"));
-    }
-    return out;
+    return this.take("contact");
   }
 
   get maxForwards(): number | null {

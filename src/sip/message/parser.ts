@@ -197,7 +197,7 @@ function readBody(data: Uint8Array, head: Head, headers: SipHeaders): Uint8Array
 }
 
 /** Headers that must appear once (RFC 4475 §3.3.8); Max-Forwards at most once. */
-const SINGLE = ["From", "To", "Call-ID", "CSeq", "Max-Forwards"];
+const SINGLE = ["From", "To", "Call-ID", "CSeq", "Max-Forwards"] as const;
 
 /** Eager checks of the headers every layer relies on (RFC 3261 §8.1.1, RFC 4475 §3.1.2). */
 function validate(msg: SipRequest | SipResponse): void {
@@ -214,6 +214,7 @@ function validate(msg: SipRequest | SipResponse): void {
   const cseq = msg.prime("cseq");
   msg.prime("from");
   msg.prime("to");
+  msg.prime("contact");
   if (msg instanceof SipResponse) return;
   if (cseq.method !== msg.method) {
     throw new SipParseError("bad-header:CSeq", `CSeq method ${cseq.method} does not match ${msg.method}`);

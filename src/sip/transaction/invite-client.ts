@@ -1,11 +1,11 @@
 /** INVITE client transaction, RFC 3261 §17.1.1 with the RFC 6026 "Accepted" state; CANCEL per §9.1. */
-import type { SipResponse } from "../message/index.ts";
+import type { SipRequest, SipResponse } from "../message/index.ts";
 import { ClientTransaction } from "./client-transaction.ts";
 import type { NonInviteClientTransaction } from "./non-invite-client.ts";
 import { buildCancel, buildNon2xxAck } from "./requests.ts";
 
 export class InviteClientTransaction extends ClientTransaction {
-  private ack: ReturnType<typeof buildNon2xxAck> | undefined;
+  private ack: SipRequest | undefined;
   private cancelRequested: [string, string][] | undefined;
   private cancelSent = false;
 
@@ -52,12 +52,17 @@ export class InviteClientTransaction extends ClientTransaction {
       this.state = "completed";
       this.timers.stopAll();
       this.ack = buildNon2xxAck(this.request, res);
-      this.send(this.ack);
+      this.sendAck(this.ack);
       this.timers.start("D", this.reliable ? 0 : this.ctx.timers.timerD, () => this.terminate());
       this.emit("final", res);
     } else if (this.state === "completed" && this.ack) {
-      this.send(this.ack);     // the final was retransmitted: our ACK got lost
+      this.sendAck(this.ack);  // the final was retransmitted: our ACK got lost
     }
+  }
+
+  /** The final is already with the TU: a failed ACK is not worth a second, contradicting report. */
+  private sendAck(ack: SipRequest): void {
+    this.ctx.transport.send(ack, this.destination).catch(() => {});
   }
 
   private sendCancel(extraHeaders: [string, string][]): NonInviteClientTransaction {

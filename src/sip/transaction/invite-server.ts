@@ -7,7 +7,7 @@ import { createResponse, generateTag, type SipRequest, type SipResponse } from "
 import { ServerTransaction } from "./server-transaction.ts";
 
 export class InviteServerTransaction extends ServerTransaction {
-  private cancelledBy: SipRequest | undefined;
+  private wasCancelled = false;
   private ackReceived = false;
   private generatedTag: string | undefined;
 
@@ -16,7 +16,7 @@ export class InviteServerTransaction extends ServerTransaction {
     this.timers.start("100", this.ctx.timers.trying100Ms, () => this.sendTrying());
   }
 
-  get cancelled(): boolean { return this.cancelledBy !== undefined; }
+  get cancelled(): boolean { return this.wasCancelled; }
   get acked(): boolean { return this.ackReceived; }
 
   respond(res: SipResponse): boolean {
@@ -71,18 +71,22 @@ export class InviteServerTransaction extends ServerTransaction {
     // accepted / confirmed: absorbed (the 2xx retransmission timer covers a lost 2xx)
   }
 
-  /** The layer matched an ACK for our 2xx (Call-ID, CSeq number, From tag). */
+  /**
+   * The layer matched an ACK for our 2xx (Call-ID, CSeq number). The peer has the 2xx, so only INVITE copies
+   * still in the network can arrive: Timer L is cut to T4 (as Timer I after a non-2xx ACK) to free memory sooner.
+   */
   ack2xx(ack: SipRequest): void {
     if (this.state !== "accepted" || this.ackReceived) return;
     this.ackReceived = true;
     this.timers.stop("2xx");
+    this.timers.start("L", this.reliable ? 0 : this.ctx.timers.t4, () => this.terminate());
     this.emit("acked", ack);
   }
 
   /** CANCEL for this INVITE (RFC 3261 §9.2): while no final was sent, answers 487 and tells the TU. */
   cancel(cancel: SipRequest): void {
     if (this.state !== "proceeding") return;
-    this.cancelledBy = cancel;
+    this.wasCancelled = true;
     const res = createResponse(this.request, 487, "Request Terminated");
     setToTag(res, this.responseTag());
     this.respond(res);

@@ -3,7 +3,8 @@ import type { Endpoint } from "./types.ts";
 
 /** Verdict on a parsed inbound message, taken before it reaches the transaction layer. */
 export type FilterVerdict =
-  | { action: "pass" }
+  /** trusted: false = the source is on no allow list; the message is passed on but kept out of the trace. */
+  | { action: "pass"; trusted?: boolean }
   | { action: "drop"; reason: string }
   /** Answer statelessly (requests only; responses and ACKs are dropped instead). */
   | { action: "reject"; status: number; reason: string };

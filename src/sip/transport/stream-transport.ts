@@ -22,6 +22,8 @@ export interface StreamTransportOptions {
   idleTimeoutMs: number;
   connectTimeoutMs: number;
   maxConnections: number;
+  /** Accepted connections per remote address: one source cannot use up maxConnections. */
+  maxConnectionsPerHost: number;
   maxBufferBytes: number;
   maxWriteBufferBytes: number;
   limits?: Partial<ParseLimits>;
@@ -36,6 +38,7 @@ export class StreamTransport extends TypedEmitter<{
   private readonly server: net.Server;
   private readonly connections = new Map<string, StreamConnection>();
   private readonly connecting = new Map<string, Promise<StreamConnection>>();
+  private readonly perHost = new Map<string, number>();
   private readonly tlsContext?: { cert: Buffer; key: Buffer; ca?: Buffer };
   private boundPort = 0;
   private isClosed = false;
@@ -112,16 +115,24 @@ export class StreamTransport extends TypedEmitter<{
       idleTimeoutMs: this.opts.idleTimeoutMs, maxBufferBytes: this.opts.maxBufferBytes,
       maxWriteBufferBytes: this.opts.maxWriteBufferBytes, limits: this.opts.limits, clock: this.opts.clock,
     });
-    if (this.isClosed || this.connections.size >= this.opts.maxConnections) {
+    const host = conn.remote.host;
+    const fromHost = this.perHost.get(host) ?? 0;
+    if (this.isClosed || this.connections.size >= this.opts.maxConnections || fromHost >= this.opts.maxConnectionsPerHost) {
       conn.close();
       return conn;
     }
-    const key = `${conn.remote.host}:${conn.remote.port}`;
+    const key = `${host}:${conn.remote.port}`;
     this.connections.get(key)?.close();
     this.connections.set(key, conn);
+    this.perHost.set(host, fromHost + 1);
     conn.on("message", (data) => this.emit("packet", data, conn.remote, conn.local));
     conn.on("framing-error", (err) => this.emit("framing-error", err, conn.remote));
-    conn.on("closed", () => { if (this.connections.get(key) === conn) this.connections.delete(key); });
+    conn.on("closed", () => {
+      if (this.connections.get(key) === conn) this.connections.delete(key);
+      const left = (this.perHost.get(host) ?? 1) - 1;
+      if (left > 0) this.perHost.set(host, left);
+      else this.perHost.delete(host);
+    });
     return conn;
   }
 
@@ -131,6 +142,7 @@ export class StreamTransport extends TypedEmitter<{
     this.server.close();
     for (const conn of [...this.connections.values()]) conn.close();
     this.connections.clear();
+    this.perHost.clear();
     this.removeAllListeners();
   }
 }

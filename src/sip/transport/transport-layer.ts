@@ -30,6 +30,8 @@ export interface TransportLayerOptions {
   idleTimeoutMs?: number;
   connectTimeoutMs?: number;
   maxConnections?: number;
+  /** TCP/TLS connections accepted from one address (default 256). */
+  maxConnectionsPerHost?: number;
   udpRecvBufferBytes?: number;
   trace?: SipTrace;
   filter?: InboundFilter;
@@ -61,7 +63,8 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
         : new StreamTransport({
             transport: spec.transport, host: spec.host, port: spec.port, tls: opts.tls, clock, limits: opts.limits,
             idleTimeoutMs: opts.idleTimeoutMs ?? 300_000, connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
-            maxConnections: opts.maxConnections ?? 4096, maxBufferBytes: opts.limits?.maxBytes ?? 65_535,
+            maxConnections: opts.maxConnections ?? 4096, maxConnectionsPerHost: opts.maxConnectionsPerHost ?? 256,
+            maxBufferBytes: opts.limits?.maxBytes ?? 65_535,
             maxWriteBufferBytes: 4 * 1024 * 1024,
           });
       const onError = (err: Error) => {
@@ -108,18 +111,27 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
   send(message: SipMessage, dest: Destination): Promise<void> {
     return this.transmit(message, dest, true);
   }
-    sent.inc({ transport: dest.transport });
-    return entry.t.send(data, dest.host, dest.port);
+
+  /**
+   * Send a response to a request that came from source (RFC 3261 §18.2.2 with RFC 3581 rport): over the request's
+   * connection while it is open (and, should that write fail, to received/sent-by), else as the top Via says.
+   */
+  sendResponse(res: SipResponse, source: Endpoint): Promise<void> {
+    const byVia = () => {
+      try { return responseDestination(res, source); }
+      catch { return source; }
+    };
+    if (source.transport !== "udp" && this.hasConnection(source)) {
+      return this.send(res, source).catch(() => this.send(res, byVia()));
+    }
+    return this.send(res, byVia());
   }
 
-  /** Send a response to a request that came from source (RFC 3261 §18.2.2 with RFC 3581 rport). */
-  sendResponse(res: SipResponse, source: Endpoint): Promise<void> {
-    let dest = source;
-    if (source.transport === "udp" || !this.hasConnection(source)) {
-      try { dest = responseDestination(res, source); }
-      catch { dest = source; }
-    }
-    return this.send(res, dest);
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { t } of this.transports) t.close();
+    this.removeAllListeners();
   }
 
   private transmit(message: SipMessage, dest: Destination, traced: boolean): Promise<void> {
@@ -129,10 +141,8 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
     catch (err) { return Promise.reject(err); }
     const data = message.serialize();
     if (traced) this.opts.trace?.record("out", message, dest, entry.t.local, data);
-    if (this.closed) return;
-    this.closed = true;
-    for (const { t } of this.transports) t.close();
-    this.removeAllListeners();
+    sent.inc({ transport: dest.transport });
+    return entry.t.send(data, dest.host, dest.port);
   }
 
   private hasConnection(e: Endpoint): boolean {
@@ -172,7 +182,7 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
       if (message instanceof SipRequest && message.method !== "ACK") this.reply(message, verdict.status, verdict.reason, remote);
       return;
     }
-    this.opts.trace?.record("in", message, remote, local, data);
+    if (verdict.trusted !== false) this.opts.trace?.record("in", message, remote, local, data);
     this.emit("message", { message, remote, local });
   }
 
@@ -181,13 +191,16 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
     this.reply(req, err.status, err.reason, remote);
   }
 
-  /** Stateless answer, sent straight back to the source (its Via may be the very thing that is broken). */
+  /**
+   * Stateless answer, sent straight back to the source (its Via may be the very thing that is broken). Not traced:
+   * a flood of rejected requests must not push real calls out of the bounded trace.
+   */
   private reply(req: SipRequest, status: number, reason: string, remote: Endpoint): void {
     let res: SipResponse;
     try { res = createResponse(req, status, reason.replace(/[\r\n]/g, " ").slice(0, 120)); }
     catch { return drop("unanswerable", reason, remote); }
     rejected.inc({ status: String(status) });
-    this.send(res, remote).catch((e: Error) => log.debug("stateless reply failed", { err: e, remote }));
+    this.transmit(res, remote, false).catch((e: Error) => log.debug("stateless reply failed", { err: e, remote }));
   }
 }
 

@@ -59,8 +59,8 @@ export class SourceGuard implements InboundFilter {
   }
 
   check(message: SipRequest | SipResponse, remote: Endpoint): FilterVerdict {
-    if (!("method" in message)) return { action: "pass" };
-    if (this.trunkFor(remote.host) !== null || hasToTag(message)) return { action: "pass" };
+    if (this.trunkFor(remote.host) !== null) return { action: "pass", trusted: true };
+    if (!("method" in message) || hasToTag(message)) return { action: "pass", trusted: false };
     if (this.opts.untrustedSource === "reject" && message.method !== "ACK") {
       untrustedTotal.inc({ action: "reject" });
       return { action: "reject", status: 403, reason: "Forbidden" };

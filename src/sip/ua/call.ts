@@ -70,10 +70,11 @@ export abstract class Call extends TypedEmitter<CallEvents> {
     return response;
   }
 
-  /** Ends an established dialog. Idempotent; resolves when the BYE transaction ended. */
+  /** Ends an established call with BYE. Idempotent; resolves when the BYE transaction ended. */
   bye(headers: [string, string][] = [], reason: TerminationReason = "local-bye"): Promise<void> {
     if (this.byeSent) return this.byeSent;
-    if (this.state === "terminated" || !this.dialog) return Promise.resolve();
+    // Early dialogs end by CANCEL (caller) or a final response (callee): see hangup().
+    if (this.state !== "established" || !this.dialog) return Promise.resolve();
     // send() takes the dialog synchronously, before terminate() makes it unusable for new requests
     this.byeSent = this.client.send("BYE", { headers, prepare: (req) => this.decorate(req) }).then(() => undefined, () => undefined);
     this.terminate(reason);

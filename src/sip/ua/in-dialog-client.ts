@@ -40,7 +40,8 @@ export class InDialogClient {
       tx.on("final", (res) => { if (res.status >= 200 && res.status < 300) this.ack(dialog, req, res, parts.onAck); });
     } : undefined);
     const s = sent.response.status;
-    if ((s === 481 || s === 408) && method !== "BYE") this.onLost(sent.response);
+    // RFC 5057: a 481/408 to NOTIFY only ends the subscription usage, not the INVITE dialog
+    if ((s === 481 || s === 408) && method !== "BYE" && method !== "NOTIFY") this.onLost(sent.response);
     return sent;
   }
 

@@ -6,13 +6,21 @@ import type { InDialogClient } from "./in-dialog-client.ts";
 
 export class ReferNotifier implements ReferProgress {
   private finished = false;
+  /** NOTIFYs go one at a time so that the peer sees them in order (CSeq and state). */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly client: InDialogClient, private readonly referCseq: number) {}
 
-  async notify(status: number, reason: string): Promise<SipResponse | null> {
-    if (this.finished) return null;
+  notify(status: number, reason: string): Promise<SipResponse | null> {
+    if (this.finished) return Promise.resolve(null);
     const final = status >= 200;
     if (final) this.finished = true;
+    const next = this.previous.then(() => this.send(status, reason, final));
+    this.previous = next;
+    return next;
+  }
+
+  private async send(status: number, reason: string, final: boolean): Promise<SipResponse | null> {
     try {
       const { response } = await this.client.send("NOTIFY", {
         headers: [

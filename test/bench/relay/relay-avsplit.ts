@@ -14,8 +14,7 @@ const rcvbuf = process.env.AVSPLIT_RCVBUF;
 const pool = new PortPool({ range: process.argv[5] ?? "43000-44999", receiveBufferBytes: rcvbuf === undefined ? undefined : Number(rcvbuf) });
 const ports: number[] = [];
 for (let i = 0; i < n; i++) {
-  const timers = process.env.AVSPLIT_TIMERS !== "0";
-  const common = { pool, kind: "audio" as const, rtcpMux: true, mediaTimeoutMs: timers ? 30_000 : 0, statsIntervalMs: timers ? 1000 : 0 };
+  const common = { pool, kind: "audio" as const, rtcpMux: true, mediaTimeoutMs: 30_000, statsIntervalMs: 1000 };
   const a = await MediaEndpoint.create({ ...common, label: `a${i}` });
   const b = await MediaEndpoint.create({
     ...common, label: `b${i}`, remote: { address: "127.0.0.1", port: sinkPort }, ssrc: (0x5eed0000 + i) >>> 0,

@@ -1,6 +1,6 @@
 /**
- * A minimal UAS made only of the transport + transaction layers (no dialogs): INVITE -> 180 + 200 (SDP),
- * BYE/OPTIONS -> 200. Used to prove the transaction layer against sipp; also runnable alone:
+ * A minimal UAS made only of the transport + transaction layers (no dialogs): INVITE -> 180, then 200 (SDP)
+ * after ringMs (a CANCEL meanwhile makes the transaction answer 487), BYE/OPTIONS -> 200. Used to prove the transaction layer against sipp; also runnable alone:
  * `bun test/interop/sip/minimal-uas.ts udp:127.0.0.1:5070`.
  */
 import { createResponse, generateTag, type SipRequest } from "../../../src/sip/message/index.ts";
@@ -14,7 +14,7 @@ const SDP = new TextEncoder().encode(
 export interface MinimalUas {
   transport: SipTransportLayer;
   transactions: TransactionLayer;
-  stats: { invites: number; acks: number; byes: number; ackTimeouts: number };
+  stats: { invites: number; acks: number; byes: number; ackTimeouts: number; cancelled: number };
   close(): Promise<void>;
 }
 
@@ -22,13 +22,12 @@ export async function startMinimalUas(listen: string, ringMs = 0, filter?: Inbou
   const transport = new SipTransportLayer({ listen: [listen], filter });
   await transport.start();
   const transactions = new TransactionLayer({ transport });
-  const stats = { invites: 0, acks: 0, byes: 0, ackTimeouts: 0 };
+  const stats = { invites: 0, acks: 0, byes: 0, ackTimeouts: 0, cancelled: 0 };
+  const ringing = new Set<ReturnType<typeof setTimeout>>();
   const local = transport.bound[0];
   const contact = `<sip:uas@${bracketHost(local.host)}:${local.port};transport=${local.transport}>`;
 
-  const answer = (req: SipRequest, tx: ServerTransaction) => {
-    const tag = generateTag();
-    tx.respond(createResponse(req, 180, "Ringing", tag));
+  const answer = (req: SipRequest, tx: ServerTransaction, tag: string) => {
     const ok = createResponse(req, 200, "OK", tag);
     ok.headers.append("Contact", contact);
     ok.headers.append("Content-Type", "application/sdp");
@@ -39,8 +38,13 @@ export async function startMinimalUas(listen: string, ringMs = 0, filter?: Inbou
     if (req.method === "INVITE") {
       stats.invites++;
       tx.on("ack-timeout", () => stats.ackTimeouts++);
-      if (ringMs > 0) setTimeout(() => answer(req, tx), ringMs);
-      else answer(req, tx);
+      tx.on("cancelled", () => stats.cancelled++);
+      const tag = generateTag();
+      tx.respond(createResponse(req, 180, "Ringing", tag));
+      if (ringMs > 0) {
+        const timer = setTimeout(() => { ringing.delete(timer); answer(req, tx, tag); }, ringMs);  // no-op once CANCELled
+        ringing.add(timer);
+      } else answer(req, tx, tag);
       return;
     }
     if (req.method === "BYE") stats.byes++;
@@ -49,7 +53,11 @@ export async function startMinimalUas(listen: string, ringMs = 0, filter?: Inbou
   transactions.on("ack", () => stats.acks++);
   return {
     transport, transactions, stats,
-    async close() { transactions.close(); await transport.close(); },
+    async close() {
+      for (const t of ringing) clearTimeout(t);
+      transactions.close();
+      await transport.close();
+    },
   };
 }
 

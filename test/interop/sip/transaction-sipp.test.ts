@@ -3,6 +3,7 @@
  * messages; every call must still complete thanks to retransmissions (sipp's INVITE/BYE, our 2xx and BYE 200).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import dgram from "node:dgram";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,17 +30,27 @@ beforeAll(() => {
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-function startSipp(args: string[], timeoutMs: number): { done: Promise<{ code: number; out: string }>; kill(): void } {
-  const proc = Bun.spawn([SIPP!, ...args, "-trace_err"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill(), timeoutMs);
-  const done = (async () => {
-    const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+/**
+ * Runs sipp; `args` is rebuilt per attempt so ports are picked fresh: a port taken between our probe and sipp's
+ * bind (other test files run in parallel) just means another attempt.
+ */
+function startSipp(args: () => Promise<string[]>, timeoutMs: number): { done: Promise<{ code: number; out: string }>; kill(): void } {
+  let proc: ReturnType<typeof Bun.spawn> | undefined;
+  const once = async () => {
+    proc = Bun.spawn([SIPP!, ...(await args()), "-trace_err"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+    const timer = setTimeout(() => proc?.kill(), timeoutMs);
+    const [out, err] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text()]);
     const code = await proc.exited;
     clearTimeout(timer);
+    return { code, out: out + err };
+  };
+  const done = (async () => {
+    let result = await once();
+    for (let attempt = 1; attempt < 3 && result.out.includes("Unable to bind"); attempt++) result = await once();
     const errLog = readdirSync(dir).filter((f) => f.endsWith("_errors.log")).map((f) => readFileSync(join(dir, f), "utf8")).join("");
-    return { code, out: out + err + errLog.slice(-2000) };
+    return { code: result.code, out: result.out + errLog.slice(-2000) };
   })();
-  return { done, kill: () => proc.kill() };
+  return { done, kill: () => proc?.kill() };
 }
 
 /** Sum of sipp's "Lost" column in the -trace_screen log: proof the loss really happened. */
@@ -56,7 +67,14 @@ function lostMessages(scenario: string): number {
   return lost;
 }
 
-const randomPort = () => 40_000 + Math.floor(Math.random() * 9_000) * 2;
+/** A currently free UDP port on 127.0.0.1 (sipp binds it right after; see startSipp for the race). */
+async function freePort(): Promise<string> {
+  const probe = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
+  const port = probe.address().port;
+  probe.close();
+  return String(port);
+}
 
 describe.skipIf(!SIPP)("transaction layer vs sipp", () => {
   for (const transport of ["udp", "tcp"] as const) {
@@ -65,9 +83,9 @@ describe.skipIf(!SIPP)("transaction layer vs sipp", () => {
       const uas = await startMinimalUas(`${transport}:127.0.0.1:0`);
       try {
         const calls = 30;
-        const { code, out } = await startSipp([
-          "-sf", "uac_av.xml", "-s", "b", "-i", "127.0.0.1", "-p", String(randomPort()), "-t", transport === "udp" ? "u1" : "t1",
-          "-mi", "127.0.0.1", "-mp", String(randomPort()), `127.0.0.1:${uas.transport.bound[0].port}`,
+        const { code, out } = await startSipp(async () => [
+          "-sf", "uac_av.xml", "-s", "b", "-i", "127.0.0.1", "-p", await freePort(), "-t", transport === "udp" ? "u1" : "t1",
+          "-mi", "127.0.0.1", "-mp", await freePort(), `127.0.0.1:${uas.transport.bound[0].port}`,
           "-m", String(calls), "-r", "10", "-d", "0", "-nostdin", "-timeout", "50s", "-timeout_error",
           ...(lossy ? ["-lost", "10", "-trace_screen"] : []),
         ], 55_000).done;
@@ -83,17 +101,35 @@ describe.skipIf(!SIPP)("transaction layer vs sipp", () => {
     }, 60_000);
   }
 
+  test("sipp uac_audio_cancel -> minimal UAS that rings: 200 to every CANCEL, 487 to the INVITE, ACK absorbed", async () => {
+    const uas = await startMinimalUas("udp:127.0.0.1:0", 5_000);
+    try {
+      const calls = 10;
+      const { code, out } = await startSipp(async () => [
+        "-sf", "uac_audio_cancel.xml", "-s", "queue", "-i", "127.0.0.1", "-p", await freePort(), "-mi", "127.0.0.1",
+        "-mp", await freePort(), `127.0.0.1:${uas.transport.bound[0].port}`, "-m", String(calls), "-r", "10",
+        "-nostdin", "-timeout", "30s", "-timeout_error",
+      ], 35_000).done;
+      if (code !== 0) console.log(out.slice(-3000));
+      expect(code).toBe(0);
+      expect(uas.stats.cancelled).toBe(calls);
+      expect(uas.stats.acks).toBe(0);          // the ACK for the 487 stays inside the INVITE server transaction
+    } finally {
+      await uas.close();
+    }
+  }, 40_000);
+
   test("minimal UAC -> sipp uas_av with -lost 10: INVITE/BYE retransmissions and re-ACKs complete every call", async () => {
     const uac = await MinimalUac.start("udp:127.0.0.1:0");
-    const port = randomPort();
+    const port = await freePort();        // fixed: the UAC below targets it
     const calls = 30;
-    const sipp = startSipp([
-      "-sf", "uas_av_lossy.xml", "-i", "127.0.0.1", "-p", String(port), "-mi", "127.0.0.1", "-mp", String(randomPort()),
+    const sipp = startSipp(async () => [
+      "-sf", "uas_av_lossy.xml", "-i", "127.0.0.1", "-p", port, "-mi", "127.0.0.1", "-mp", await freePort(),
       "-m", String(calls), "-lost", "10", "-trace_screen", "-nostdin", "-timeout", "50s", "-timeout_error",
     ], 55_000);
     try {
       // no wait for sipp to bind: an INVITE sent too early is simply retransmitted (Timer A)
-      const dest = { transport: "udp" as const, host: "127.0.0.1", port };
+      const dest = { transport: "udp" as const, host: "127.0.0.1", port: Number(port) };
       const outcomes = await Promise.all(Array.from({ length: calls }, async (_, i) => {
         await Bun.sleep(i * 20);       // pacing: 50 calls/s
         return uac.call(dest);

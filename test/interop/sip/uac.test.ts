@@ -121,4 +121,30 @@ describe.skipIf(!SIPP)("avsplit as UAC against sipp UAS", () => {
     expectOk(res);
     console.log(`sipp dropped ${lostCount(res.stdout)} messages`);
   }, 120_000);
+
+  test("CANCEL while the call center rings: 200 to the CANCEL, 487 to the INVITE", async () => {
+    const t = await trunk("uas_callcenter.xml");
+    const c = call(t.target, { sdp: answerSdp(40000, false) });
+    await waitFor(c, "progress");
+    const failed = waitFor(c, "failed");
+    c.cancel();
+    const [f] = await failed;
+    expect(f.status).toBe(487);
+    expect(c.state).toBe("terminated");
+    expectOk(await t.done);
+  });
+
+  test("REFER from the call center: 202, NOTIFY 100 Trying and 200 OK as message/sipfrag, then BYE", async () => {
+    const t = await trunk("uas_refer.xml");
+    const c = call(t.target);
+    await waitFor(c, "answered");
+    const [refer] = await waitFor(c, "refer");
+    expect(refer.referTo).toBe("<sip:agent2@127.0.0.1>");
+    expect(refer.referredBy).toBe("<sip:agent1@127.0.0.1>");
+    const progress = refer.accept()!;
+    const final = await progress.notify(200, "OK");
+    expect(final!.status).toBe(200);
+    await c.bye();
+    expectOk(await t.done);
+  });
 });

@@ -4,10 +4,11 @@
  * the caller's video and sends its fake camera back; the caller's BYE ends everything.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { Database } from "bun:sqlite";
 import { pollUntil } from "../../support/poll.ts";
 import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
-import { AGENTS, callCenterScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
+import { AGENTS, callCenterScenario, splitScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
 import { runSipp, scenarioDir, startSipp } from "../sip/sipp.ts";
 
 let h: SplitHarness;
@@ -26,9 +27,9 @@ afterAll(async () => {
   scenarios?.cleanup();
 });
 
-/** framesDecoded of the widget's caller video (0 while there is none). */
-const framesDecoded = () =>
-  browser.page.evaluate(async () => {
+/** framesDecoded of a widget's caller video (0 while there is none). */
+const framesDecoded = (page: Page = browser.page) =>
+  page.evaluate(async () => {
     const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
     if (!pc) return { frames: 0, width: 0 };
     for (const r of (await pc.getStats()).values()) {
@@ -39,8 +40,7 @@ const framesDecoded = () =>
 
 test("caller video reaches the agent's browser, agent video and audio flow back, BYE ends every leg", async () => {
   const agent = AGENTS[0];
-  await browser.page.goto(h.agentUrl(agent.id, agent.token));
-  await browser.page.waitForFunction(() => document.querySelector('[data-avsplit="status"]')?.textContent?.includes("1001"), null, { timeout: 10_000 });
+  await openWidget(browser.page, agent);
 
   const cc = startSipp(scenarios.dir, [
     "-sf", callCenterScenario(scenarios.dir, agent.id), "-i", "127.0.0.1", "-p", String(h.ccPort),
@@ -82,4 +82,69 @@ test("caller video reaches the agent's browser, agent video and audio flow back,
   expect(legs.map((l) => l.kind).sort()).toEqual(["agent", "callcenter", "caller"]);
   expect(legs.every((l) => l.state === "ended")).toBe(true);
   db.close();
+}, 90_000);
+
+const statusOf = (page: Page) => page.evaluate(() => document.querySelector('[data-avsplit="status"]')?.textContent ?? "");
+
+async function openWidget(page: Page, agent: { id: string; token: string }) {
+  // A fresh load each time (goto to the same URL with a #fragment would not reload).
+  await page.goto("about:blank");
+  await page.goto(h.agentUrl(agent.id, agent.token));
+  await pollUntil(() => page.evaluate(() => document.querySelector('[data-avsplit="agent"]')?.textContent), (s) => s === agent.id, 10_000, `agent ${agent.id}'s widget to connect`);
+}
+
+function call(ccScenario: string, callerScenario: string, callerArgs: string[]) {
+  const cc = startSipp(scenarios.dir, ["-sf", ccScenario, "-i", "127.0.0.1", "-p", String(h.ccPort), "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1"], 40);
+  const caller = startSipp(scenarios.dir, [
+    "-sf", callerScenario, "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort), "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort),
+    `127.0.0.1:${h.sipPort}`, "-m", "1", ...callerArgs,
+  ], 40);
+  return Promise.all([caller.done, cc.done]);
+}
+
+test("the agent reloads the page during the call: the widget rejoins and the video resumes", async () => {
+  const agent = AGENTS[0];
+  await openWidget(browser.page, agent);
+  const done = call(callCenterScenario(scenarios.dir, agent.id), "uac_av_media.xml", ["-d", "9000"]);
+  await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video before the reload");
+  await browser.page.reload();
+  await pollUntil(() => framesDecoded(), (d) => d.frames > 10 && d.width === 352, 20_000, "video after the reload");
+  const [caller, cc] = await done;
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+}, 90_000);
+
+test("the agent presses hang-up: the caller and the call center both get BYE", async () => {
+  const agent = AGENTS[0];
+  await openWidget(browser.page, agent);
+  const ended = new Promise<string>((resolve) => h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.reason)));
+  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_av_media_until_bye.xml"), []);
+  await pollUntil(() => framesDecoded(), (d) => d.frames > 5, 20_000, "video before hang-up");
+  await browser.page.click('[data-avsplit="hangup"]');
+  const [caller, cc] = await done;
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+  expect(await ended).toBe("agent 1001 hung up");
+}, 90_000);
+
+test("the call center transfers the call to another agent: the video moves to the second agent's widget", async () => {
+  const second = await browser.context.newPage();
+  try {
+    await openWidget(browser.page, AGENTS[0]);
+    await openWidget(second, AGENTS[1]);
+    const done = call(splitScenario(scenarios.dir, "uas_cc_transfers.xml"), "uac_av_media.xml", ["-d", "11000"]);
+    await pollUntil(() => framesDecoded(browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
+    await pollUntil(() => framesDecoded(second), (d) => d.frames > 10 && d.width === 352, 20_000, "agent 1002's video after the transfer");
+    expect(await statusOf(browser.page)).toBe("等待来电");
+    expect((await framesDecoded(browser.page)).frames).toBe(0);
+    const [caller, cc] = await done;
+    expect(caller.code, caller.logs).toBe(0);
+    expect(cc.code, cc.logs).toBe(0);
+    const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+    const bound = db.query<{ data: string }, []>("SELECT data FROM events WHERE type = 'session.bound' ORDER BY seq DESC LIMIT 1").get()!;
+    expect(JSON.parse(JSON.parse(bound.data) ? bound.data : "{}")).toMatchObject({ agentId: "1002", previousAgentId: "1001", source: "transfer" });
+    db.close();
+  } finally {
+    await second.close();
+  }
 }, 90_000);

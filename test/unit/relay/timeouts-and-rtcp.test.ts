@@ -69,7 +69,7 @@ describe("RTCP hook and stats", () => {
     expect(got[0].type).toBe("pli");
   });
 
-  test("RTCP on the +1 port without rtcp-mux; RTT from the peer's RR answering our SR", async () => {
+  test("RTCP on the +1 port without rtcp-mux; RTT and the peer's loss/jitter view from its RR answering our SR", async () => {
     const clock = new FakeClock();
     clock.advance(1_764_115_200_000);
     const pool = testPool();
@@ -90,14 +90,16 @@ describe("RTCP hook and stats", () => {
     expect([sr.ssrc, sr.packetCount, sr.octetCount]).toEqual([leg.ssrc, 1, 160]);
     clock.advance(250); // the peer holds the SR 200 ms, the network adds 50 ms
     const rr = new RtcpReceiverReport(0x5eed, [{
-      ssrc: leg.ssrc, fractionLost: 0, packetsLost: 0, highestSequence: 1, jitter: 0,
+      ssrc: leg.ssrc, fractionLost: 64, packetsLost: 3, highestSequence: 1, jitter: 80,
       lsr: compactNtp(sr.ntpSeconds, sr.ntpFraction), dlsr: Math.round(0.2 * 65536),
     }]);
     const seen = nextEvent((fn) => leg.once("rtcp", fn));
     peerRtcp.send(serializeRtcp([rr]), leg.rtcpPort);
     await seen;
     expect(leg.rtt.lastMs).toBeCloseTo(50, 0);
-    expect(leg.stats().rttMs).toBeCloseTo(50, 0);
+    const stats = leg.stats();
+    expect(stats.rttMs).toBeCloseTo(50, 0);
+    expect(stats.tx.remote).toMatchObject({ fractionLost: 0.25, packetsLost: 3, jitterMs: 10 }); // 80 units at 8 kHz
   });
 
   test("periodic stats events carry packets, bytes, loss, jitter and bitrate per direction", async () => {

@@ -62,6 +62,8 @@ describe("RFC 5939 capability negotiation", () => {
     const sd = parseSdp(SRTP_OFFER.replace("a=pcfg:3 t=3", "a=pcfg:3 t=3|2 a=1,[2]|1"));
     expect(sd.media[0].capabilities.potential.at(-1)).toEqual({ id: 3, transports: [3, 2], attributeSets: [[1], [1]] });
     expect(sd.media[0].capabilities.transports.map((t) => t.protocol)).toEqual(["RTP/SAVPF", "RTP/SAVP", "RTP/AVPF"]);
+    const deleting = parseSdp(SRTP_OFFER.replace("a=pcfg:3 t=3", "a=pcfg:3 t=3 a=-m:1,[2,3]"));
+    expect(deleting.media[0].capabilities.potential.at(-1)).toEqual({ id: 3, transports: [3], attributeSets: [[1]] });
   });
 });
 

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import {
-  answerBrowserOffer, answerOffer, parseSdp, policyByKind, SdpError, serializeSdp, splitOffer, type Codec,
+  answerBrowserOffer, answerOffer, mergeAnswers, parseSdp, policyByKind, readAnswer, SdpError, serializeSdp, splitOffer, type Codec,
 } from "../../../src/sdp/index.ts";
 import { fixture, origin, videoPolicy } from "./support.ts";
 
@@ -64,6 +64,25 @@ function exercise(sd: ReturnType<typeof parseSdp>): void {
   });
   splitOffer(sd, { origin: origin(), transport: { address: "192.0.2.10", port: 42000 } });
   answerBrowserOffer(sd, CALLER_H264, LEG);
+  // The mutated body as an answer: to the sipp offer, and as the call center's answer in a merge.
+  onlySdpError(() => readAnswer(SIPP_OFFER, sd));
+  onlySdpError(() => mergeAnswers(SIPP_OFFER, SIPP_SPLIT.plan, sd, { origin: origin(), audioTransport: { address: "192.0.2.10", port: 40000 }, video: videoPolicy() }));
+}
+
+const SIPP_OFFER = parseSdp(fixture("sipp-uac-av-offer.sdp"));
+const SIPP_SPLIT = (() => {
+  const r = splitOffer(SIPP_OFFER, { origin: origin(), transport: { address: "192.0.2.10", port: 42000 } });
+  if (!r.ok) throw new Error("split failed");
+  return r;
+})();
+
+/** Answers that do not fit the offer are refused with SdpError("bad-answer"); nothing else may be thrown. */
+function onlySdpError(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof SdpError)) throw e;
+  }
 }
 
 test(`${ITERATIONS} random mutations of real offers: SdpError or a result, nothing else`, () => {

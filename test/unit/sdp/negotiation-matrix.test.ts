@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import {
   answerBrowserOffer, answerOffer, browserProfileLevelId, buildBrowserOffer, formatWarning, parseSdp, pickBrowserH264, policyByKind, serializeSdp,
-  VIDEO_EXTMAP_URIS, type AnswerResult, type Codec, type MediaPolicy,
+  spropParameterSets, VIDEO_EXTMAP_URIS, type AnswerResult, type Codec, type MediaPolicy,
 } from "../../../src/sdp/index.ts";
-import { lines, origin, parsedFixture, videoPolicy } from "./support.ts";
+import { fixture, lines, origin, parsedFixture, videoPolicy } from "./support.ts";
 
 const G711: MediaPolicy = { transport: { address: "192.0.2.10", port: 40000 }, codecs: [{ name: "PCMA", clockRate: 8000 }, { name: "PCMU", clockRate: 8000 }] };
 const AMR_WB: MediaPolicy = { ...G711, codecs: [{ name: "AMR-WB", clockRate: 16000, channels: 1 }, ...G711.codecs] };
@@ -71,6 +71,7 @@ describe("TS 26.114 VoLTE video offer (RTP/AVP + tcap RTP/AVPF, 42e00c mode 0, A
     expect(audio.telephoneEvent?.payloadType).toBe(111);
     expect(video.protocol).toBe("RTP/AVPF");
     expect(video.codec?.payloadType).toBe(99);
+    expect(spropParameterSets(video.codec!.params).map((nal) => nal[0] & 0x1f)).toEqual([7, 8]); // caller's SPS, PPS
     expect(video.feedback.map((f) => `${f.type} ${f.subtype ?? ""}`.trim())).toEqual(["trr-int 5000", "nack", "nack pli", "ccm fir", "ccm tmmbr"]);
     expect(video.extmaps).toEqual([{ id: 4, uri: "urn:3gpp:video-orientation" }]);
   });
@@ -141,6 +142,12 @@ describe("sipp and libavformat offers", () => {
     expect(answerText(answer("ffmpeg-h264-offer.sdp")).slice(5)).toEqual([
       "m=video 40002 RTP/AVP 97", "b=AS:500", "a=rtpmap:97 H264/90000", "a=fmtp:97 packetization-mode=1", "a=sendrecv",
     ]);
+  });
+
+  test("linphone-style H.264 (42801F = Baseline, no packetization-mode = mode 0) is answered as offered", () => {
+    const offer = parseSdp(fixture("ffmpeg-h264-offer.sdp").replace("a=fmtp:97 packetization-mode=1", "a=fmtp:97 profile-level-id=42801F"));
+    const r = answerOffer(offer, { origin: origin(), mediaPolicy: policyByKind({ video: videoPolicy() }) });
+    expect(answerText(r).slice(-2)).toEqual(["a=fmtp:97 profile-level-id=42801F", "a=sendrecv"]);
   });
 
   test("an offer whose only stream has no common codec yields 488 with a Warning", () => {

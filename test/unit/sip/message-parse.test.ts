@@ -158,3 +158,30 @@ describe("limits", () => {
     expect(failure(over).code).toBe("too-large");
   });
 });
+
+describe("accessors and the parsed-value hand-over", () => {
+  test("each accessor call returns a fresh object; mutating one never leaks into the next or the headers", () => {
+    const m = parseMessage(crlf(HEAD + "\n")) as SipRequest;
+    const a = m.from;
+    a.params.set("tag", "changed");
+    expect(m.from.params.get("tag")).toBe("1928301774");
+    expect(m.from).not.toBe(m.from);
+    expect(m.headers.get("From")).toBe("Alice <sip:alice@example.com>;tag=1928301774");
+  });
+  test("a header changed after parsing is re-parsed, not served from the parse-time value", () => {
+    const m = parseMessage(crlf(HEAD + "\n")) as SipRequest;
+    m.headers.set("To", "<sip:carol@example.com>;tag=9");
+    m.headers.set("Via", "SIP/2.0/TCP new.example;branch=z9hG4bKnew");
+    expect(m.to.params.get("tag")).toBe("9");
+    expect(m.topVia.host).toBe("new.example");
+  });
+  test("the Request-URI: received text is reused, but edits through uri or a new uri are serialized", () => {
+    const raw = crlf(HEAD.replace("sip:bob@example.com SIP", "sip:bob@EXAMPLE.com;Transport=udp SIP") + "\n");
+    const m = parseMessage(raw) as SipRequest;
+    expect(m.toString()).toStartWith("INVITE sip:bob@EXAMPLE.com;Transport=udp SIP/2.0\r\n");
+    m.uri.params.set("lr", null);
+    expect(m.toString()).toStartWith("INVITE sip:bob@EXAMPLE.com;transport=udp;lr SIP/2.0\r\n");
+    m.uri = { ...m.uri, host: "carol.example", params: new Map() };
+    expect(m.toString()).toStartWith("INVITE sip:bob@carol.example SIP/2.0\r\n");
+  });
+});

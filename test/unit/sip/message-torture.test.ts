@@ -17,7 +17,6 @@ interface Meta {
   title: string;
   expect: "valid" | "reject" | "discard" | "higher-layer";
   answer?: number | null;
-  accessor?: "contact";
 }
 const index = JSON.parse(readFileSync(join(DIR, "index.json"), "utf8")) as { messages: Record<string, Meta> };
 
@@ -49,8 +48,7 @@ describe("RFC 4475 expectations from the fixture index", () => {
   for (const [name, meta] of Object.entries(index.messages)) {
     test(`${name} (§${meta.section} ${meta.title}): ${meta.expect}`, () => {
       if (meta.expect === "valid" || meta.expect === "higher-layer") {
-        const m = parseMessage(load(name));
-        if (meta.accessor) expect(() => m[meta.accessor!]).toThrow(SipParseError);
+        expect(() => parseMessage(load(name))).not.toThrow();
         return;
       }
       const err = parseFailure(name);
@@ -272,6 +270,7 @@ describe("RFC 4475 invalid messages fail for the right reason", () => {
     lwsstart: "bad-start-line",
     trws: "bad-start-line",
     escruri: "bad-request-uri",
+    regbadct: "bad-header:Contact",
     badaspec: "bad-header:To",
     baddn: "bad-header:From",
     badvers: "bad-version",
@@ -287,16 +286,6 @@ describe("RFC 4475 invalid messages fail for the right reason", () => {
   for (const [name, code] of Object.entries(codes)) {
     test(`${name} -> ${code}`, () => expect(parseFailure(name).code).toBe(code));
   }
-
-  test("regbadct: the lazily parsed Contact fails with bad-header:Contact", () => {
-    let code = "";
-    try {
-      req("regbadct").contact;
-    } catch (err) {
-      code = (err as SipParseError).code;
-    }
-    expect(code).toBe("bad-header:Contact");
-  });
 
   test("a 400 answer carries the reason and copies Via/From/To/Call-ID/CSeq", () => {
     const err = parseFailure("mismk01");

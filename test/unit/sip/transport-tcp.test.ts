@@ -68,6 +68,25 @@ describe("TCP framing", () => {
     expect(text).toStartWith("SIP/2.0 200 OK\r\n");
   });
 
+  test("when the request's connection is gone, the response opens a connection to the Via sent-by", async () => {
+    const clock = new FakeClock();
+    const { layer, port } = await startLayer({ clock, idleTimeoutMs: 1000 });
+    const inbox = messagesOf(layer);
+    let gotResponse!: (text: string) => void;
+    const response = new Promise<string>((r) => (gotResponse = r));
+    const listener = net.createServer((s) => s.on("data", (d) => gotResponse(d.toString())));
+    await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
+    cleanups.push(() => listener.close());
+    const listenPort = (listener.address() as net.AddressInfo).port;
+    const peer = await tcpPeer(port);
+    cleanups.push(() => peer.close());
+    await peer.write(requestText("OPTIONS", { via: `SIP/2.0/TCP 127.0.0.1:${listenPort};branch=z9hG4bKgone` }));
+    const { message, remote } = await inbox.next();
+    clock.advance(1000);                     // idle timeout: our side drops the request's connection
+    await layer.sendResponse(createResponse(message as SipRequest, 200, "OK", "t"), remote);
+    expect(await withTimeout(response, 3000, "response on the new connection")).toStartWith("SIP/2.0 200 OK\r\n");
+  });
+
   test("a request to a peer reuses its open inbound connection", async () => {
     const { layer, port } = await startLayer();
     const inbox = messagesOf(layer);
@@ -133,6 +152,28 @@ describe("TCP robustness", () => {
     await peer.write(requestText("INVITE", { via: tcpVia("z9hG4bKbad") }).replace("To: <sip:bob@127.0.0.1>", "To: <sip:bob@127.0.0.1"));
     expect(await peer.until((t) => t.includes("\r\n\r\n"))).toStartWith("SIP/2.0 400 Bad Request (bad-header:To)");
     expect(inbox.size).toBe(0);
+  });
+
+  test("connections per source address are capped; other sources still get in", async () => {
+    const { layer, port } = await startLayer({ maxConnectionsPerHost: 2 });
+    const inbox = messagesOf(layer);
+    const peers = [];
+    for (let i = 0; i < 2; i++) {
+      const p = await tcpPeer(port);
+      cleanups.push(() => p.close());
+      await p.write(requestText("OPTIONS", { via: tcpVia(`z9hG4bKcap${i}`) }));
+      await inbox.next();                 // accepted and serving
+      peers.push(p);
+    }
+    const third = await tcpPeer(port);
+    await third.waitClosed();             // over the cap: closed at once
+    const other = await new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.2" }, () => resolve(s));
+      s.once("error", reject);
+    });
+    cleanups.push(() => other.destroy());
+    other.write(requestText("OPTIONS", { via: tcpVia("z9hG4bKother") }));
+    expect((await inbox.next()).remote.host).toBe("127.0.0.2");
   });
 
   test("idle connections are closed after idleTimeoutMs", async () => {

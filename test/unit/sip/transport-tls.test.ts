@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SipTransportLayer } from "../../../src/sip/transport/index.ts";
 import { createResponse, parseMessage, type SipRequest } from "../../../src/sip/message/index.ts";
-import { messagesOf, tlsPeer } from "./helpers/net.ts";
+import { messagesOf, tcpPeer, tlsPeer } from "./helpers/net.ts";
 import { requestText } from "./helpers/fake-transport.ts";
 
 let dir: string;
@@ -56,6 +56,35 @@ describe("TLS transport", () => {
       expect((message as SipRequest).method).toBe("MESSAGE");
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test("an untrusted server certificate fails the send (reported, not thrown)", async () => {
+    const server = new SipTransportLayer({ listen: ["tls:127.0.0.1:0"], tls: { certPath, keyPath } });
+    const client = new SipTransportLayer({ listen: ["tls:127.0.0.1:0"], tls: { certPath, keyPath, rejectUnauthorized: true } });
+    await Promise.all([server.start(), client.start()]);
+    try {
+      const req = parseMessage(new TextEncoder().encode(requestText("OPTIONS", { via: via("z9hG4bKbadcert") })));
+      await expect(client.send(req, server.bound[0])).rejects.toThrow();
+    } finally {
+      await Promise.all([server.close(), client.close()]);
+    }
+  });
+
+  test("plaintext SIP on the TLS port fails the handshake without harming the listener", async () => {
+    const layer = new SipTransportLayer({ listen: ["tls:127.0.0.1:0"], tls: { certPath, keyPath } });
+    await layer.start();
+    try {
+      const plain = await tcpPeer(layer.bound[0].port);
+      await plain.write(requestText("OPTIONS", { via: via("z9hG4bKplain") }));
+      await plain.waitClosed();
+      const inbox = messagesOf(layer);
+      const peer = await tlsPeer(layer.bound[0].port);
+      await peer.write(requestText("OPTIONS", { via: via("z9hG4bKafter") }));
+      expect(((await inbox.next()).message as SipRequest).topVia.params.get("branch")).toBe("z9hG4bKafter");
+      peer.close();
+    } finally {
+      await layer.close();
     }
   });
 

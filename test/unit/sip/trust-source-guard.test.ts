@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { SourceGuard, SourceRateLimiter, type SourceGuardOptions } from "../../../src/sip/trust/index.ts";
 import { parseMessage, type SipRequest, type SipResponse } from "../../../src/sip/message/index.ts";
 import { SipTransportLayer } from "../../../src/sip/transport/index.ts";
+import { SipTrace } from "../../../src/sip/trace.ts";
 import { metrics } from "../../../src/observability/metrics.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 import { requestText, responseText } from "./helpers/fake-transport.ts";
@@ -30,7 +31,7 @@ describe("source check", () => {
       expect(guard().check(req, from("203.0.113.5"))).toEqual({ action: "drop", reason: "untrusted" });
       expect(guard({ untrustedSource: "reject" }).check(req, from("203.0.113.5")))
         .toEqual({ action: "reject", status: 403, reason: "Forbidden" });
-      expect(guard({ untrustedSource: "reject" }).check(req, from("10.1.0.1"))).toEqual({ action: "pass" });
+      expect(guard({ untrustedSource: "reject" }).check(req, from("10.1.0.1"))).toEqual({ action: "pass", trusted: true });
     });
 
   test("an untrusted ACK is never answered, only dropped", () => {
@@ -40,9 +41,9 @@ describe("source check", () => {
   test("in-dialog requests (To tag) and responses pass: the dialog layer decides", () => {
     const g = guard({ untrustedSource: "reject" });
     const bye = parse(requestText("BYE", { toTag: "x" }));
-    expect(g.check(bye, from("203.0.113.5"))).toEqual({ action: "pass" });
+    expect(g.check(bye, from("203.0.113.5"))).toEqual({ action: "pass", trusted: false });
     const res = parse(responseText(parse(requestText("INVITE")) as SipRequest, 200, "OK", "t")) as SipResponse;
-    expect(g.check(res, from("203.0.113.5"))).toEqual({ action: "pass" });
+    expect(g.check(res, from("203.0.113.5"))).toEqual({ action: "pass", trusted: false });
   });
 
   test("update() swaps the allow lists (config reload) and rejects a bad CIDR without changing anything", () => {
@@ -141,6 +142,31 @@ test("in the transport layer, a flooding source is cut off before parsing while 
   } finally {
     flooder.close();
     other.close();
+    await layer.close();
+  }
+});
+
+test("stateless 403s to untrusted requests and untrusted in-dialog requests are not traced (a flood cannot evict real calls)", async () => {
+  const trace = new SipTrace({ maxCalls: 5 });
+  const g = new SourceGuard({ trunks: [{ name: "t", role: "carrier", allow: ["127.0.0.6"] }], untrustedSource: "reject" });
+  const layer = new SipTransportLayer({ listen: ["udp:127.0.0.1:0"], filter: g, trace });
+  await layer.start();
+  const trusted = await udpPeer("127.0.0.6");
+  const stranger = await udpPeer("127.0.0.5");
+  try {
+    const inbox = messagesOf(layer);
+    await trusted.send(requestText("INVITE", { callId: "real@x", via: "SIP/2.0/UDP 127.0.0.6:1;branch=z9hG4bKreal" }), layer.bound[0].port);
+    await inbox.next();
+    for (let i = 0; i < 10; i++) {
+      await stranger.send(requestText("INVITE", { callId: `spam${i}@x`, via: `SIP/2.0/UDP 127.0.0.5:1;branch=z9hG4bKs${i}` }), layer.bound[0].port);
+    }
+    for (let i = 0; i < 10; i++) expect(await stranger.next()).toStartWith("SIP/2.0 403");
+    await stranger.send(requestText("BYE", { toTag: "x", callId: "spam-bye@x", via: "SIP/2.0/UDP 127.0.0.5:1;branch=z9hG4bKb" }), layer.bound[0].port);
+    expect((await inbox.next()).remote.host).toBe("127.0.0.5");    // passed on to the dialog layer...
+    expect(trace.callIds()).toEqual(["real@x"]);                     // ...but not traced
+  } finally {
+    trusted.close();
+    stranger.close();
     await layer.close();
   }
 });

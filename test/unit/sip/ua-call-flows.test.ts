@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { IncomingCall, OutgoingCall, SipUserAgent, UserAgentOptions } from "../../../src/sip/index.ts";
 import { MemoryNetwork, makeUa, SDP_A, SDP_B } from "./ua-support/memory-network.ts";
+import { parseMessage } from "../../../src/sip/message/index.ts";
 
 interface Pair { net: MemoryNetwork; a: SipUserAgent; b: SipUserAgent; incoming: IncomingCall[] }
 
@@ -92,7 +93,6 @@ describe("basic call", () => {
 describe("requests the user agent answers itself", () => {
   async function send(p: Pair, text: string): Promise<string[]> {
     const t = p.net.attach("X", "127.0.0.9");
-    const { parseMessage } = await import("../../../src/sip/message/index.ts");
     t.send(parseMessage(new TextEncoder().encode(text)), { transport: "udp", host: "127.0.0.2", port: 5060 });
     await p.net.settle();
     return p.net.lines((r) => r.from === "B").map((l) => l.slice(4));
@@ -138,5 +138,45 @@ describe("requests the user agent answers itself", () => {
     await send(p, req("INVITE"));
     expect(p.net.lines((r) => r.from === "B")).toEqual(["B>X 482 INVITE"]);
     expect(p.incoming.length).toBe(1);
+  });
+});
+
+describe("guards and forks", () => {
+  test("an incoming call nobody answers gets 480 after the ring timeout", async () => {
+    const p = pair({}, { ringTimeoutMs: 30_000 });
+    const out = p.a.invite({ target: "sip:b@127.0.0.2", from: "<sip:a@127.0.0.1>", sdp: SDP_A });
+    const failed = new Promise<number>((r) => out.once("failed", (f) => r(f.status)));
+    await p.net.settle();
+    await p.net.advance(30_000, 1000);
+    expect(await failed).toBe(480);
+    expect(p.incoming[0].state).toBe("terminated");
+  });
+
+  test("a re-INVITE in an early dialog gets 500 with Retry-After", async () => {
+    const p = pair();
+    const out = p.a.invite({ target: "sip:b@127.0.0.2", from: "<sip:a@127.0.0.1>", sdp: SDP_A });
+    await p.net.settle();
+    p.incoming[0].progress(180);
+    await p.net.settle();
+    const reinvite = out.dialog!.createRequest("INVITE", { body: new TextEncoder().encode(SDP_A), contentType: "application/sdp" });
+    p.a["transactions"].sendRequest(reinvite, out.dialog!.nextHop());
+    await p.net.settle();
+    const res = p.net.log.find((r) => r.line === "500 INVITE")!.message;
+    expect(res.headers.has("Retry-After")).toBe(true);
+  });
+
+  test("a second 2xx from another fork is ACKed and ended with BYE; the call keeps the first dialog", async () => {
+    const p = pair();
+    const { out } = await establish(p);
+    const first = p.net.log.find((r) => r.line === "200 INVITE")!.message;
+    const fork = parseMessage(first.serialize());
+    fork.headers.set("To", fork.headers.get("To")!.replace(/tag=[^;]+/, "tag=forked"));
+    const bTransport = p.net.attach("F", "127.0.0.2");     // same address as B: the fork answers from there
+    await bTransport.send(fork, { transport: "udp", host: "127.0.0.1", port: 5060 });
+    await p.net.settle();
+    const fromA = p.net.log.filter((r) => r.from === "A" && r.message.headers.get("To")?.includes("tag=forked")).map((r) => r.line);
+    expect(fromA).toEqual(["ACK", "BYE"]);
+    expect(out.state).toBe("established");
+    expect(out.dialog!.remoteTag).not.toBe("forked");
   });
 });

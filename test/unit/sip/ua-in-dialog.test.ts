@@ -109,7 +109,7 @@ describe("INFO, REFER", () => {
     expect(got).toEqual(["application/media_control+xml|<picture_fast_update/>"]);
   });
 
-  test("REFER accepted with 202, progress reported by NOTIFY message/sipfrag", async () => {
+  test("REFER accepted with 202, progress reported by NOTIFYs in order (message/sipfrag)", async () => {
     const p = pair();
     const { out, inc } = await establish(p);
     const refer = out.dialog!.createRequest("REFER", { headers: [["Refer-To", "<sip:agent2@127.0.0.3>"]] });
@@ -122,8 +122,9 @@ describe("INFO, REFER", () => {
     p.a["transactions"].sendRequest(refer, out.dialog!.nextHop());
     await p.net.settle();
     expect(p.net.lines((r) => r.line.includes("REFER") || r.line.includes("NOTIFY"))).toEqual([
-      "A>B REFER", "B>A 202 REFER", "B>A NOTIFY", "B>A NOTIFY", "A>B 481 NOTIFY", "A>B 481 NOTIFY",
+      "A>B REFER", "B>A 202 REFER", "B>A NOTIFY", "A>B 481 NOTIFY", "B>A NOTIFY", "A>B 481 NOTIFY",
     ]);
+    expect(inc.state).toBe("established");     // a 481 to NOTIFY ends the subscription only (RFC 5057)
     const notifies = p.net.log.filter((r) => r.line === "NOTIFY").map((r) => r.message);
     expect(notifies.map((n) => new TextDecoder().decode(n.body))).toEqual(["SIP/2.0 100 Trying\r\n", "SIP/2.0 200 OK\r\n"]);
     expect(notifies[0].headers.get("Event")).toBe(`refer;id=${referSeq}`);

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import {
   createSdesCrypto, dtlsSrtpKeyingMaterialLength, parseSdesCrypto, formatSdesCrypto, SRTP_PROFILES, SrtpProtector,
-  srtpKeysFromDtls, SrtpSession, SrtpUnprotector, type SrtpProfile,
+  srtpKeysFromDtls, srtpProfileByDtlsId, SrtpSession, SrtpUnprotector, type SrtpProfile,
 } from "../../../src/media/srtp/index.ts";
 import type { PacketTransform } from "../../../src/media/relay/index.ts";
 
@@ -95,17 +95,36 @@ for (const profile of Object.values(SRTP_PROFILES)) {
   });
 }
 
-test("AES_CM_128_HMAC_SHA1_32: 4-byte RTP tag, 10-byte SRTCP tag (RFC 4568 §6.2.2)", () => {
-  const profile = SRTP_PROFILES.AES_CM_128_HMAC_SHA1_32;
-  const k = keys(profile);
-  const tx = new SrtpProtector(profile, k);
-  expect(tx.rtpOverhead).toBe(4);
-  expect(tx.rtcpOverhead).toBe(14);
-  const rx = new SrtpUnprotector(profile, k);
-  const p = Buffer.from(tx.protectRtp(rtp(1, 160))!);
-  p[p.length - 1] ^= 0x80;
-  expect(rx.unprotectRtp(p)).toBeNull();
-  expect(rx.lastReject).toBe("auth");
+describe("AES_CM_128_HMAC_SHA1_32 SRTCP tag length (32 bits in SIP practice, 80 in DTLS-SRTP)", () => {
+  const sdes = SRTP_PROFILES.AES_CM_128_HMAC_SHA1_32;
+  const dtls = srtpProfileByDtlsId(0x0002)!;
+  const rr = Buffer.from("81c90001deadbeef", "hex");
+
+  test("SDES: 4-byte RTP tag and 4-byte SRTCP tag; DTLS profile 0x0002: 10-byte SRTCP tag", () => {
+    const k = keys(sdes);
+    const tx = new SrtpProtector(sdes, k);
+    expect([tx.rtpOverhead, tx.rtcpOverhead]).toEqual([4, 8]);
+    expect(tx.protectRtcp(rr)!.length).toBe(8 + 8);
+    expect(dtls.name).toBe("AES_CM_128_HMAC_SHA1_32");
+    expect(new SrtpProtector(dtls, k).rtcpOverhead).toBe(14);
+    const rx = new SrtpUnprotector(sdes, k);
+    const p = Buffer.from(tx.protectRtp(rtp(1, 160))!);
+    p[p.length - 1] ^= 0x80;
+    expect(rx.unprotectRtp(p)).toBeNull();
+    expect(rx.lastReject).toBe("auth");
+  });
+
+  test("either tag length is accepted on receive; a session adopts the peer's for its own SRTCP", () => {
+    const a = keys(sdes), b = keys(sdes);
+    const libsrtpStylePeer = new SrtpSession({ profile: dtls, local: a, remote: b }); // sends 10-byte SRTCP tags
+    const us = new SrtpSession({ profile: sdes, local: b, remote: a });
+    expect(us.protector.rtcpTagLength).toBe(4);
+    expect(us.unprotectRtcp(Buffer.from(libsrtpStylePeer.protectRtcp(rr)!))?.equals(rr)).toBe(true);
+    expect(us.unprotector.peerRtcpTagLength).toBe(10);
+    expect(us.protector.rtcpTagLength).toBe(10);
+    expect(libsrtpStylePeer.unprotectRtcp(Buffer.from(us.protectRtcp(rr)!))?.equals(rr)).toBe(true);
+    expect(() => { us.protector.rtcpTagLength = 6; }).toThrow(RangeError);
+  });
 });
 
 test("SrtpSession from SDES lines: both directions talk", () => {

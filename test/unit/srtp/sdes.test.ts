@@ -81,6 +81,13 @@ describe("parseSdesCrypto", () => {
     expect(parseSdesCrypto(`1 AES_CM_128_HMAC_SHA1_80 inline:${KEY30}`).keys.mki).toBeUndefined();
   });
 
+  test("accepts the split fields of src/sdp's Crypto model", () => {
+    const c = parseSdesCrypto({ tag: 5, suite: "AES_CM_128_HMAC_SHA1_80", keyParams: `inline:${KEY30}|2^31`, sessionParams: "WSH=256" });
+    expect([c.tag, c.lifetime, c.windowSizeHint]).toEqual([5, 2 ** 31, 256]);
+    expect(codeOf(() => parseSdesCrypto({ tag: 1, suite: "AES_CM_128_HMAC_SHA1_80", keyParams: `inline:${KEY30}`, sessionParams: "UNENCRYPTED_SRTCP" }))).toBe("unsupported-param");
+    expect(codeOf(() => parseSdesCrypto({ tag: -1, suite: "AES_CM_128_HMAC_SHA1_80", keyParams: `inline:${KEY30}` }))).toBe("bad-syntax");
+  });
+
   test("KDR=0 is accepted", () => {
     expect(parseSdesCrypto(`1 AES_CM_128_HMAC_SHA1_80 inline:${KEY30} KDR=0`).tag).toBe(1);
   });

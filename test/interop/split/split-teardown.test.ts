@@ -1,0 +1,94 @@
+/**
+ * Flow 7 with real peers (sipp on both sides): each way a call can end takes down exactly the legs that
+ * depend on it, with the right SIP on each side, and the session is closed in the database.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { callCenterScenario, splitScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
+import { scenarioDir, startSipp } from "../sip/sipp.ts";
+
+let h: SplitHarness;
+let scenarios: { dir: string; cleanup(): void };
+
+beforeAll(async () => {
+  h = await startSplitHarness();
+  scenarios = scenarioDir();
+});
+
+afterAll(async () => {
+  await h?.stop();
+  scenarios?.cleanup();
+});
+
+function runCall(callerScenario: string, ccScenario: string, callerArgs: string[] = []) {
+  const cc = startSipp(scenarios.dir, ["-sf", ccScenario, "-i", "127.0.0.1", "-p", String(h.ccPort), "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1"], 30);
+  const caller = startSipp(scenarios.dir, [
+    "-sf", callerScenario, "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort), "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort),
+    `127.0.0.1:${h.sipPort}`, "-m", "1", ...callerArgs,
+  ], 30);
+  return Promise.all([caller.done, cc.done]);
+}
+
+/** The session the next call creates, with its media stats taken just before it ends. */
+function nextSession() {
+  const sessions = h.appliance.sessions!;
+  return new Promise<{ id: string; stats: ReturnType<NonNullable<ReturnType<typeof sessions.get>>["mediaStats"]> }>((resolve) => {
+    const onEvent = (e: { type: string; sessionId: string }) => {
+      if (e.type !== "session.state") return;
+      const s = sessions.get(e.sessionId);
+      if (!s) return;
+      sessions.off("event", onEvent);
+      s.onEnd(() => resolve({ id: s.id, stats: s.mediaStats() }));
+    };
+    sessions.on("event", onEvent);
+  });
+}
+
+function sessionRow(id: string) {
+  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+  try {
+    const row = db.query<{ state: string; end_reason: string; agent_id: string | null }, [string]>("SELECT state, end_reason, agent_id FROM sessions WHERE id = ?").get(id);
+    const legs = db.query<{ kind: string; state: string; end_reason: string }, [string]>("SELECT kind, state, end_reason FROM legs WHERE session_id = ? ORDER BY kind").all(id);
+    return { row, legs };
+  } finally {
+    db.close();
+  }
+}
+
+test("the call center answers 486: the caller gets 486 and the session closes", async () => {
+  const ended = new Promise<string>((resolve) => h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.sessionId)));
+  const [caller, cc] = await runCall(splitScenario(scenarios.dir, "uac_av_refused.xml", { STATUS: "486" }), splitScenario(scenarios.dir, "uas_cc_busy.xml"));
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+  const { row, legs } = sessionRow(await ended);
+  expect(row).toMatchObject({ state: "ended", end_reason: "call center answered 486 Busy Here" });
+  expect(legs.map((l) => l.state)).toEqual(["ended", "ended"]);
+}, 60_000);
+
+test("the caller hangs up while the call center rings: CANCEL reaches the call center", async () => {
+  const ended = new Promise<string>((resolve) => h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.sessionId)));
+  const [caller, cc] = await runCall("uac_audio_cancel.xml", callCenterScenario(scenarios.dir, "1001"));
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+  const { row } = sessionRow(await ended);
+  expect(row).toMatchObject({ state: "ended", end_reason: "caller cancelled" });
+}, 60_000);
+
+test("no widget ever joins: audio flows both ways until the call center hangs up, then the caller gets BYE", async () => {
+  const session = nextSession();
+  const [caller, cc] = await runCall(splitScenario(scenarios.dir, "uac_av_media_until_bye.xml"), splitScenario(scenarios.dir, "uas_cc_hangs_up.xml", { AGENT: "1001" }));
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+  const { id, stats } = await session;
+  // 3 s of 20 ms audio: ~150 packets each way, echoed by the call center.
+  expect(stats.callerAudio.rx.packets).toBeGreaterThan(100);
+  expect(stats.callcenterAudio.tx.packets).toBeGreaterThan(100);
+  expect(stats.callcenterAudio.rx.packets).toBeGreaterThan(100);
+  expect(stats.callerAudio.tx.packets).toBeGreaterThan(100);
+  const { row, legs } = sessionRow(id);
+  expect(row).toMatchObject({ state: "ended", end_reason: "callcenter remote-bye", agent_id: "1001" });
+  expect(legs).toEqual([
+    { kind: "callcenter", state: "ended", end_reason: "remote-bye" },
+    { kind: "caller", state: "ended", end_reason: "local-bye" },
+  ]);
+}, 60_000);
