@@ -29,6 +29,8 @@ if [ "$upgrading" = yes ]; then
 fi
 
 install -o root -g root -m 0755 "$binary" /usr/local/bin/avsplit
+install -o root -g root -m 0644 "$here/99-avsplit.conf" /etc/sysctl.d/99-avsplit.conf
+sysctl -q -p /etc/sysctl.d/99-avsplit.conf || echo "warning: could not apply /etc/sysctl.d/99-avsplit.conf now; it applies at next boot" >&2
 runuser -u avsplit -- /usr/local/bin/avsplit migrate --config /etc/avsplit/avsplit.toml
 install -o root -g root -m 0644 "$here/avsplit.service" /etc/systemd/system/avsplit.service
 systemctl daemon-reload
