@@ -19,14 +19,21 @@ widget.addEventListener("session", (e) => {
   const s = e.detail;
   $("caller").textContent = s.callerNumber ?? "";
   $("hangup").disabled = false;
+  $("video-on").disabled = s.video;
+  $("video-off").disabled = !s.video;
   status(s.video ? "视频通话中" : "语音通话");
 });
 widget.addEventListener("session-ended", () => {
   $("caller").textContent = "";
-  $("hangup").disabled = true;
+  for (const b of ["hangup", "video-on", "video-off"]) $(b).disabled = true;
   status("等待来电");
 });
+widget.addEventListener("notice", (e) => {
+  if (e.detail.code === "video-rejected") status(`主叫未接受视频（${e.detail.status}），继续语音通话`);
+});
 widget.addEventListener("error", (e) => console.warn("avsplit:", e.detail.message));
+$("video-on").addEventListener("click", () => { status("正在请求视频…"); widget.setVideo(true); });
+$("video-off").addEventListener("click", () => widget.setVideo(false));
 $("hangup").addEventListener("click", () => widget.hangup());
 $("bind-form").addEventListener("submit", (e) => {
   e.preventDefault();

@@ -45,6 +45,7 @@ export class AvsplitAgent extends EventTarget {
         this.session = msg.session;
         this.emit("session", msg.session);
         if (msg.session.video && !this.pc) await this.joinVideo(msg.session.id);
+        else if (!msg.session.video && this.pc) this.leaveVideo();
         break;
       case "answer":
         if (this.pc && msg.sessionId === this.session?.id) await this.pc.setRemoteDescription({ type: "answer", sdp: msg.sdp });
@@ -53,6 +54,9 @@ export class AvsplitAgent extends EventTarget {
         this.leaveVideo();
         this.session = null;
         this.emit("session-ended", msg);
+        break;
+      case "notice":
+        this.emit("notice", msg);
         break;
       case "error":
         this.emit("error", msg);
@@ -96,6 +100,8 @@ export class AvsplitAgent extends EventTarget {
   }
 
   hangup() { if (this.session) this.send({ type: "hangup", sessionId: this.session.id }); }
+  /** Ask the caller for video (110 flow), or drop back to audio. */
+  setVideo(on) { if (this.session) this.send({ type: "video", sessionId: this.session.id, on }); }
   bind(query) { this.send({ type: "bind", ...query }); }
 
   close() {

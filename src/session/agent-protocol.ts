@@ -5,6 +5,8 @@ export const agentMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("hello"), agent: z.string().max(64).optional(), token: z.string().max(256).optional() }),
   z.strictObject({ type: z.literal("join"), sessionId: z.string().max(128), sdp: z.string().max(64 * 1024) }),
   z.strictObject({ type: z.literal("hangup"), sessionId: z.string().max(128) }),
+  /** Audio -> video (re-INVITE the caller adding video) or video -> audio. */
+  z.strictObject({ type: z.literal("video"), sessionId: z.string().max(128), on: z.boolean() }),
   z.strictObject({ type: z.literal("bind"), sessionId: z.string().max(128).optional(), callerNumber: z.string().max(64).optional() }),
 ]);
 export type AgentMessage = z.infer<typeof agentMessage>;
@@ -24,6 +26,7 @@ export type ServerMessage =
   | { type: "session"; session: AgentSessionView }
   | { type: "answer"; sessionId: string; sdp: string }
   | { type: "unbound"; sessionId: string; reason: string }
+  | { type: "notice"; sessionId: string; code: "video-rejected"; status: number }
   | { type: "error"; message: string };
 
 /** One widget connection, as the session layer sees it. */

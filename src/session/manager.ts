@@ -114,6 +114,18 @@ export class SessionManager extends TypedEmitter<{ event: [SessionEvent] }> {
         void session.end(`agent ${agentId} hung up`, "agent");
         return;
       }
+      case "video": {
+        const session = this.sessions.get(msg.sessionId);
+        if (!session || session.agentId !== agentId) return fail(`session ${msg.sessionId} is not yours`);
+        try {
+          if (!msg.on) return await session.stopVideo(`agent:${agentId}`);
+          const { outcome, status } = await session.requestVideo(`agent:${agentId}`);
+          if (outcome === "rejected") channel.send({ type: "notice", sessionId: session.id, code: "video-rejected", status });
+        } catch (err) {
+          fail(`video change failed: ${(err as Error).message}`);
+        }
+        return;
+      }
       case "bind": {
         const session = msg.sessionId
           ? this.sessions.get(msg.sessionId)

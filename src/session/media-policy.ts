@@ -1,5 +1,5 @@
 /** What avsplit accepts on its SIP legs, per ARCHITECTURE.md "Interop rules". */
-import { feedback, type CodecSpec, type MediaPolicy, type NegotiatedStream } from "../sdp/index.ts";
+import { buildMediaOffer, feedback, type CodecSpec, type MediaDescription, type MediaPolicy, type NegotiatedStream } from "../sdp/index.ts";
 import type { LocalTransport } from "../sdp/index.ts";
 import type { RemoteMedia } from "../media/relay/index.ts";
 
@@ -22,6 +22,18 @@ export function callerVideoPolicy(transport: LocalTransport): MediaPolicy {
     extmapUris: ["urn:3gpp:video-orientation"],
     rtcpMux: false,
   };
+}
+
+/** The video m-line we offer a caller who had none (110 flow): AVP with AVPF through RFC 5939, as TS 26.114 does. */
+export function callerVideoOffer(transport: LocalTransport): MediaDescription {
+  return buildMediaOffer({
+    kind: "video",
+    transport,
+    codecs: H264_CONSTRAINED_BASELINE,
+    feedback: SIP_VIDEO_FEEDBACK,
+    offerAvpfCapability: true,
+    extmaps: [{ id: 7, uri: "urn:3gpp:video-orientation" }],
+  });
 }
 
 /** Where a negotiated stream's RTP and RTCP go. */

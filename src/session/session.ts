@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { Bridge, MediaEndpoint } from "../media/relay/index.ts";
 import { MEDIA_CONTROL_CONTENT_TYPE, parseMediaControl } from "../media/keyframe/index.ts";
 import {
-  createOrigin, formatWarning, mergeAnswers, parseSdp, readAnswer, serializeSdp, splitOffer, SdpError,
+  createOrigin, formatWarning, mergeAnswers, parseSdp, readAnswer, serializeSdp, splitOffer, SdpError, withMediaAdded, withMediaRemoved,
   type AnswerResult, type NegotiatedStream, type SessionDescription, type SplitPlan,
 } from "../sdp/index.ts";
 import type { SipResponse } from "../sip/message/index.ts";
@@ -17,7 +17,7 @@ import { createLogger } from "../observability/log.ts";
 import { agentFrom } from "./agent-identity.ts";
 import type { AgentSessionView } from "./agent-protocol.ts";
 import type { BindingSource, LegKind, SessionState } from "./events.ts";
-import { callerVideoPolicy, clockRatesOf, remoteMediaOf } from "./media-policy.ts";
+import { callerVideoOffer, callerVideoPolicy, clockRatesOf, remoteMediaOf } from "./media-policy.ts";
 import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
@@ -53,7 +53,10 @@ export class Session {
   private plan!: SplitPlan;
   private callerStreams: readonly NegotiatedStream[] = [];
   private ccAnswer: SessionDescription | undefined;
-  private callerAnswer: SessionDescription | undefined;
+  /** The last SDP we sent the caller (our answer, or our re-offer): the base of every re-offer. */
+  private callerLocal: SessionDescription | undefined;
+  private callerVideo: MediaEndpoint | undefined;
+  readonly kind: "video" | "audio";
   private callerOffer: SessionDescription;
   private audioBridge: Bridge | undefined;
   private video: VideoLink | undefined;
@@ -71,9 +74,11 @@ export class Session {
     readonly callerNumber: string | null,
     readonly callerDisplayName: string | null,
     private readonly callerAudio: MediaEndpoint,
-    private readonly callerVideo: MediaEndpoint | undefined,
+    callerVideo: MediaEndpoint | undefined,
     private readonly ccAudio: MediaEndpoint,
   ) {
+    this.callerVideo = callerVideo;
+    this.kind = callerVideo ? "video" : "audio";
     this.callerOffer = initialOffer;
     this.id = newSessionId(ctx.nodeId);
     this.startedAt = ctx.clock.now();
@@ -81,7 +86,6 @@ export class Session {
     this.ccOrigin = createOrigin({ address: ctx.mediaAddress });
   }
 
-  get kind(): "video" | "audio" { return this.callerVideo ? "video" : "audio"; }
   get hasVideo(): boolean { return this.callerVideo !== undefined && this.videoStream() !== undefined; }
   get isEnded(): boolean { return this.ended; }
 
@@ -131,9 +135,7 @@ export class Session {
       if (mc?.pictureFastUpdate) this.video?.requestBrowserKeyframe();
     });
     this.callerAudio.on("timeout", () => void this.end("media timeout", "system"));
-    this.callerVideo?.on("rtcp-feedback", (fb) => {
-      if (fb.type === "pli" || fb.type === "fir") this.video?.requestBrowserKeyframe();
-    });
+    if (this.callerVideo) this.watchCallerVideo(this.callerVideo);
 
     const trunk = ctx.callcenter();
     if (!trunk) return this.fail(503, "no call center trunk is configured");
@@ -208,9 +210,9 @@ export class Session {
 
   /** A re-INVITE/UPDATE from the caller: session refresh, hold, video removed or added back. */
   private onCallerReoffer(offer: RemoteOffer): void {
-    if (!this.callerAnswer || this.state !== "connected") return void offer.reject(491);
+    if (!this.callerLocal || this.state !== "connected") return void offer.reject(491);
     // Without an offer the caller wants ours: the session as it stands.
-    if (offer.sdp === null) return void offer.accept(serializeSdp(this.callerAnswer!));
+    if (offer.sdp === null) return void offer.accept(serializeSdp(this.callerLocal!));
     let next: SessionDescription;
     try {
       next = parseSdp(offer.sdp);
@@ -222,7 +224,7 @@ export class Session {
     const answer = this.answerCaller(next);
     if (!answer.ok) return void offer.reject(488, undefined, [["Warning", formatWarning(answer.rejection, this.ctx.sipHost)]]);
     this.callerOffer = next;
-    this.callerAnswer = answer.answer;
+    this.callerLocal = answer.answer;
     this.applyCallerStreams(answer.streams);
     this.audioBridge?.resync();
     offer.accept(serializeSdp(answer.answer));
@@ -245,7 +247,7 @@ export class Session {
     const cc = ccStreams[0];
     const merged = this.answerCaller(this.callerOffer);
     if (!merged.ok) return void this.end(merged.rejection.detail, "callcenter", 488);
-    this.callerAnswer = merged.answer;
+    this.callerLocal = merged.answer;
     this.applyCallerStreams(merged.streams);
     const callerAudioStream = merged.streams[this.plan.audioIndex];
     this.ccAudio.setRemote(remoteMediaOf(cc));
@@ -263,6 +265,68 @@ export class Session {
       const agent = agentFrom(response, this.trunk!.agentFrom);
       if (agent) this.bindAgent(agent, "callcenter");
     });
+  }
+
+  private watchCallerVideo(endpoint: MediaEndpoint): void {
+    endpoint.on("rtcp-feedback", (fb) => {
+      if (fb.type === "pli" || fb.type === "fir") this.video?.requestBrowserKeyframe();
+    });
+  }
+
+  /**
+   * 110 flow: the agent asks a voice caller for video. We re-INVITE the caller adding an H.264 m-line; the
+   * phone asks its user. Resolves "added" when the caller accepted, "rejected" (with the status) when not.
+   */
+  async requestVideo(by: string): Promise<{ outcome: "added" | "rejected"; status: number }> {
+    if (this.state !== "connected" || !this.callerLocal) throw new SessionSetupError(409, "the call is not connected");
+    if (this.hasVideo) return { outcome: "added", status: 200 };
+    if (!this.callerVideo || this.callerVideo.closed) {
+      this.callerVideo = await MediaEndpoint.create({ pool: this.ctx.pool, kind: "video", rtcpMux: false, label: "caller-video", clock: this.ctx.clock });
+      this.watchCallerVideo(this.callerVideo);
+    }
+    const { offer, index } = withMediaAdded(this.callerLocal, callerVideoOffer({ address: this.ctx.mediaAddress, port: this.callerVideo.rtpPort }));
+    const result = await this.caller.reinvite(serializeSdp(offer));
+    const streams = result.ok && result.sdp ? this.readCallerAnswer(offer, result.sdp) : undefined;
+    if (!streams || !streams[index]?.accepted) {
+      this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "rejected", by });
+      if (streams) this.adoptCallerOffer(offer, streams, index, "reject");
+      return { outcome: "rejected", status: result.ok ? 488 : result.status };
+    }
+    this.adoptCallerOffer(offer, streams, index, "local");
+    this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "added", by });
+    if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
+    return { outcome: "added", status: 200 };
+  }
+
+  /** Video -> audio: re-INVITE the caller with the video stream removed (m=video 0), at once. */
+  async stopVideo(by: string): Promise<void> {
+    const video = this.videoStream();
+    if (!video || !this.callerLocal || this.state !== "connected") return;
+    const offer = withMediaRemoved(this.callerLocal, video.index);
+    this.closeVideo("video removed");
+    const result = await this.caller.reinvite(serializeSdp(offer));
+    const streams = result.ok && result.sdp ? this.readCallerAnswer(offer, result.sdp) : undefined;
+    if (streams) this.adoptCallerOffer(offer, streams, video.index, "reject");
+    this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "removed", by });
+    if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
+  }
+
+  private readCallerAnswer(offer: SessionDescription, sdp: string): NegotiatedStream[] | undefined {
+    try {
+      return readAnswer(offer, parseSdp(sdp));
+    } catch (err) {
+      log.warn("caller answered our re-offer with bad SDP", { session: this.id, err });
+      return undefined;
+    }
+  }
+
+  /** Our re-offer was answered: it is now the session's SDP, and m-line `index` is routed as given. */
+  private adoptCallerOffer(offer: SessionDescription, streams: readonly NegotiatedStream[], index: number, route: "local" | "reject"): void {
+    this.callerLocal = offer;
+    const routes = [...this.plan.routes];
+    routes[index] = route;
+    this.plan = { ...this.plan, routes };
+    this.applyCallerStreams(streams);
   }
 
   private videoStream(): NegotiatedStream | undefined {

@@ -25,7 +25,7 @@ import { DtlsSrtpMediaPath } from "./dtls-srtp-media-path.ts";
 import { WebRtcLegError } from "./errors.ts";
 import { emptyLegStats, type AgentVideoLegStats } from "./leg-stats.ts";
 import type { LegMediaPath, MediaPathHandlers, MediaPathName } from "./media-path.ts";
-import { asWeriftDtlsTransport, setReceiveBuffers } from "./werift-internals.ts";
+import { asWeriftDtlsTransport, prepareSockets } from "./werift-internals.ts";
 import { WeriftMediaPath } from "./werift-media-path.ts";
 
 const log = createLogger("webrtc");
@@ -142,7 +142,8 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
       this.watch(pc);
       await pc.setLocalDescription(await pc.createAnswer());
       await this.gatheringComplete(pc);
-      setReceiveBuffers(asWeriftDtlsTransport(transceiver.dtlsTransport), this.options.recvBufferBytes ?? 4 * 1024 * 1024);
+      prepareSockets(asWeriftDtlsTransport(transceiver.dtlsTransport), this.options.recvBufferBytes ?? 4 * 1024 * 1024,
+        (err) => { this.stats.socketErrors++; log.debug("browser leg socket error", { err }); });
     } catch (err) {
       this.close(this.closed ? "timeout" : "local");
       if (err instanceof WebRtcLegError) throw err;

@@ -101,7 +101,6 @@ export class DtlsSrtpMediaPath implements LegMediaPath {
   private hook(transport: WeriftUdpTransport): void {
     const original = transport.onData;
     this.hooks.push({ transport, original });
-    transport.socket.on("error", (err) => log.warn("browser leg socket error", { err }));
     transport.onData = (data, addr) => {
       const b0 = data[0]!;
       // RFC 7983: 128..191 is RTP/RTCP; STUN (0..3) and DTLS (20..63) stay with werift.

@@ -14,12 +14,14 @@ export interface AgentVideoLegStats {
   receiveRejected: number;
   keyframeRequestsReceived: number;
   keyframeRequestsSent: number;
+  /** Socket errors (e.g. ICMP port unreachable after the browser went away). */
+  socketErrors: number;
 }
 
 export function emptyLegStats(): AgentVideoLegStats {
   return {
     rtpSent: { packets: 0, bytes: 0 }, rtpReceived: { packets: 0, bytes: 0 },
     rtcpSent: { packets: 0, bytes: 0 }, rtcpReceived: { packets: 0, bytes: 0 },
-    sendDropped: 0, receiveRejected: 0, keyframeRequestsReceived: 0, keyframeRequestsSent: 0,
+    sendDropped: 0, receiveRejected: 0, keyframeRequestsReceived: 0, keyframeRequestsSent: 0, socketErrors: 0,
   };
 }

@@ -58,12 +58,18 @@ export function udpTransportOf(protocol: WeriftStunProtocol): WeriftUdpTransport
 }
 
 /**
- * Sets SO_RCVBUF on every UDP socket of a werift ICE transport (the kernel caps it at net.core.rmem_max).
- * werift leaves the 208 KB default, which drops bursts while the event loop is busy.
+ * Prepares every UDP socket of a werift ICE transport: SO_RCVBUF (werift leaves the 208 KB default, which
+ * drops bursts while the event loop is busy; the kernel caps it at net.core.rmem_max) and an "error"
+ * listener — werift adds none, and under Bun an ICMP port-unreachable surfaces as a recvmsg
+ * ECONNREFUSED "error" event that would otherwise crash the process.
  */
-export function setReceiveBuffers(dtls: Pick<WeriftDtlsTransport, "iceTransport">, bytes: number): void {
+export function prepareSockets(
+  dtls: Pick<WeriftDtlsTransport, "iceTransport">, recvBufferBytes: number, onError: (err: Error) => void,
+): void {
   for (const protocol of dtls.iceTransport.connection.protocols) {
     const t = udpTransportOf(protocol);
-    try { t?.socket.setRecvBufferSize(bytes); } catch { /* not bound yet, or refused: keep the default */ }
+    if (!t) continue;
+    t.socket.on("error", onError);
+    try { t.socket.setRecvBufferSize(recvBufferBytes); } catch { /* not bound yet, or refused: keep the default */ }
   }
 }

@@ -155,16 +155,22 @@ const floor = cryptoFloor();
 /** The alternatives weighed for the AES-CM keystream and the HMAC, 1188-byte payload. */
 function designChoices(): Record<string, number> {
   const key = randomBytes(16), iv = randomBytes(16), hmacKey = randomBytes(20), roc = Buffer.alloc(4);
-  const payload = randomBytes(1188), data = Buffer.from(payload);
+  const payload = randomBytes(1188), data = new Uint8Array(payload); // own ArrayBuffer: 4-byte aligned
   const ecb = createCipheriv("aes-128-ecb", key, null);
   ecb.setAutoPadding(false);
-  const counters = Buffer.alloc(1200); // 75 counter blocks
+  const counters = new Uint8Array(1200); // 75 counter blocks
+  const c32 = new Int32Array(counters.buffer);
+  const iv32 = new Int32Array(new Uint8Array(iv).buffer); // counter block 0 as 4 words (per packet: from salt, SSRC, index)
   const words = new Int32Array(data.buffer, data.byteOffset, 297);
   const keyed = new Bun.CryptoHasher("sha1", hmacKey);
   return cpuPerCall({
     "aes-128-ctr: new cipher per packet with the packet IV (used)": () => { createCipheriv("aes-128-ctr", key, iv).update(payload); },
     "aes-128-ecb: one reused cipher over counter blocks + XOR in JS": () => {
-      for (let b = 0; b < 75; b++) { counters.set(iv.subarray(0, 14), b * 16); counters[b * 16 + 15] = b; }
+      for (let b = 0; b < 75; b++) {
+        const o = b * 4;
+        c32[o] = iv32[0]; c32[o + 1] = iv32[1]; c32[o + 2] = iv32[2];
+        c32[o + 3] = (iv32[3] & 0xffff) | ((b >> 8) << 16) | ((b & 0xff) << 24); // big-endian block number in bytes 14-15
+      }
       const ks = ecb.update(counters);
       const k32 = new Int32Array(ks.buffer, ks.byteOffset, 297);
       for (let i = 0; i < 297; i++) words[i] ^= k32[i];

@@ -78,7 +78,6 @@ async function runPeer(): Promise<void> {
       await Promise.all(browsers.map((b, i) => b.accept(c.sdps[i]!)));
       await Promise.all(browsers.map((b) => b.connected()));
       for (const b of browsers) {
-        b.setReceiveBuffer(4 << 20);
         b.transceiver.receiver.track.onReceiveRtp.subscribe(() => { received++; });
       }
       reply({ ok: true });

@@ -49,9 +49,10 @@ export interface NameInfo {
   key: string;
 }
 
-/** Spellings seen so far -> NameInfo; spares a toLowerCase per header on the hot path. Bounded. */
+/** Spellings seen so far -> NameInfo; spares a toLowerCase per lookup. Bounded in entries and name length. */
 const NAME_CACHE = new Map<string, NameInfo>();
 const NAME_CACHE_MAX = 2048;
+const NAME_CACHE_MAX_LENGTH = 64;
 
 function nameInfo(raw: string): NameInfo {
   let info = NAME_CACHE.get(raw);
@@ -59,7 +60,7 @@ function nameInfo(raw: string): NameInfo {
   const lower = raw.toLowerCase();
   const canon = BY_KEY.get(lower);
   info = canon === undefined ? { name: raw, key: lower } : { name: canon, key: canon.toLowerCase() };
-  if (NAME_CACHE.size < NAME_CACHE_MAX) NAME_CACHE.set(raw, info);
+  if (NAME_CACHE.size < NAME_CACHE_MAX && raw.length <= NAME_CACHE_MAX_LENGTH) NAME_CACHE.set(raw, info);
   return info;
 }
 

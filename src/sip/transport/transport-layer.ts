@@ -12,8 +12,8 @@ import type { SipTrace } from "../trace.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 import { TypedEmitter } from "../../util/typed-emitter.ts";
 import { metrics } from "../../observability/metrics.ts";
-import { createLogger } from "../../observability/log.ts";
-import type { InboundFilter } from "./inbound-filter.ts";
+import { createLogger, isLogLevelEnabled } from "../../observability/log.ts";
+import type { FilterVerdict, InboundFilter } from "./inbound-filter.ts";
 import { parseListenSpec } from "./listen-spec.ts";
 import { StreamTransport, type TlsFiles } from "./stream-transport.ts";
 import { type Destination, type Endpoint, type InboundMessage, isReliable, type TransportProtocol } from "./types.ts";
@@ -186,8 +186,14 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
     this.emit("message", { message, remote, local });
   }
 
+  /** 4xx for a broken request, but only to whom the filter would answer at all (no 400s to untrusted strangers). */
   private answerMalformed(err: SipParseError, req: SipRequest, remote: Endpoint): void {
     if (req.method === "ACK") return drop(err.code, err.message, remote);
+    let verdict: FilterVerdict = { action: "pass" };
+    try { verdict = this.opts.filter?.check(req, remote) ?? verdict; }
+    catch { /* too broken to classify: answer like an unfiltered layer would */ }
+    if (verdict.action === "drop") return drop(verdict.reason, err.message, remote);
+    if (verdict.action === "reject") return this.reply(req, verdict.status, verdict.reason, remote);
     this.reply(req, err.status, err.reason, remote);
   }
 
@@ -206,6 +212,7 @@ export class SipTransportLayer extends TypedEmitter<{ message: [InboundMessage];
 
 function drop(reason: string, detail: string, remote?: Endpoint, data?: Uint8Array): void {
   dropped.inc({ reason: reason.split(":")[0] });
+  if (!isLogLevelEnabled("debug")) return;
   log.debug("dropped inbound SIP", {
     reason, detail, remote, head: data ? decoder.decode(data.subarray(0, 80)) : undefined,
   });

@@ -65,6 +65,7 @@ export abstract class Call extends TypedEmitter<CallEvents> {
     return this.serial(() => this.sendOffer("UPDATE", sdp, headers));
   }
 
+  /** INFO in the dialog; rejects with CallStateError when the call has no dialog (any more). */
   async info(contentType: string, body: string, headers: [string, string][] = []): Promise<SipResponse> {
     const { response } = await this.client.send("INFO", { headers, contentType, body: textBody(body) });
     return response;
@@ -193,10 +194,11 @@ export abstract class Call extends TypedEmitter<CallEvents> {
   }
 
   private async sendOffer(method: "INVITE" | "UPDATE", sdp: string | null, headers: [string, string][]): Promise<OfferResult> {
-    if (this.state !== "established") return { ok: false, status: 481, reason: "Call Not Established", sdp: null };
-    // RFC 3311 §5.1 / RFC 3261 §14.1: answer the peer's pending offer before making one.
-    if (this.remoteOfferPending) return { ok: false, status: 491, reason: "Remote Offer Pending", sdp: null };
     for (let attempt = 0; ; attempt++) {
+      // (re-checked after each glare wait: the call may have ended meanwhile)
+      if (this.state !== "established") return { ok: false, status: 481, reason: "Call Not Established", sdp: null };
+      // RFC 3311 §5.1 / RFC 3261 §14.1: answer the peer's pending offer before making one.
+      if (this.remoteOfferPending) return { ok: false, status: 491, reason: "Remote Offer Pending", sdp: null };
       this.localOfferPending = true;
       const { response } = await this.client.send(method, {
         headers, contentType: sdp ? SDP_TYPE : undefined, body: sdp ? textBody(sdp) : undefined,

@@ -112,13 +112,21 @@ export class OutgoingCall extends Call {
     this.invite = invite;
     const tx = this.ctx.transactions.sendRequest(invite, this.destination) as InviteClientTransaction;
     this.tx = tx;
-    tx.on("provisional", (res) => this.onProvisional(invite, res));
-    tx.on("final", (res) => this.onFinal(invite, res));
+    tx.on("provisional", (res) => this.guard(res, () => this.onProvisional(invite, res)));
+    tx.on("final", (res) => this.guard(res, () => this.onFinal(invite, res)));
     tx.once("timeout", (res) => this.fail(res));
     tx.once("transport-error", (err) => {
       this.ctx.log.warn("INVITE transport error", { callId: this.callId, err });
       this.fail(createResponse(invite, 503, "Service Unavailable"));
     });
+  }
+
+  /** A response whose To/Contact/RSeq does not parse must not leave the call hanging. */
+  private guard(res: SipResponse, fn: () => void): void {
+    try { fn(); } catch (err) {
+      this.ctx.log.warn("unusable response to INVITE", { callId: this.callId, status: res.status, err });
+      if (res.status >= 200) this.fail(createResponse(this.invite, 502, "Bad Gateway"));
+    }
   }
 
   private earlyDialog(invite: SipRequest, res: SipResponse, tag: string): EarlyDialog {

@@ -4,7 +4,7 @@
  * and pings trunks with OPTIONS.
  */
 import {
-  createResponse, generateCallId, generateTag, type SipRequest, type SipResponse,
+  createResponse, generateCallId, generateTag, SipParseError, type SipRequest, type SipResponse,
 } from "../message/index.ts";
 import type { InviteServerTransaction, ServerTransaction, TransactionLayer } from "../transaction/index.ts";
 import { bracketHost, type Endpoint, type TransportProtocol } from "../transport/types.ts";
@@ -90,8 +90,18 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
       forget: (call) => this.forget(call),
       log,
     };
-    this.transactions.on("request", (req, tx, source) => this.safely(() => this.onRequest(req, tx, source)));
-    this.transactions.on("stray-response", (res) => this.safely(() => this.onStrayResponse(res)));
+    this.transactions.on("request", (req, tx, source) => {
+      try { this.onRequest(req, tx, source); }
+      catch (err) {
+        // A header we needed did not parse (or a bug): answer rather than leave the transaction hanging.
+        log.warn("request handling failed", { err, method: req.method });
+        const status = err instanceof SipParseError ? 400 : 500;
+        try { if (!tx.finalResponse) this.respond(tx, status); } catch { /* nothing more to do */ }
+      }
+    });
+    this.transactions.on("stray-response", (res) => {
+      try { this.onStrayResponse(res); } catch (err) { log.debug("stray response ignored", { err }); }
+    });
   }
 
   /** Calls with a live dialog or INVITE transaction. */
@@ -123,10 +133,6 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
     this.closed = true;
     for (const p of [...this.pingers]) p.close();
     for (const call of [...this.keysOf.keys()]) void call.hangup();
-  }
-
-  private safely(fn: () => void): void {
-    try { fn(); } catch (err) { log.warn("request handling failed", { err }); }
   }
 
   private track(call: Call, direction: "in" | "out"): void {

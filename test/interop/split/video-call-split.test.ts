@@ -148,3 +148,35 @@ test("the call center transfers the call to another agent: the video moves to th
     await second.close();
   }
 }, 90_000);
+
+test("110 flow: a voice call, the agent asks for video, the caller accepts; video -> audio removes it at once", async () => {
+  const agent = AGENTS[0];
+  await openWidget(browser.page, agent);
+  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_audio_accepts_video.xml"), ["-d", "2000"]);
+  await pollUntil(() => statusOf(browser.page), (s) => s === "语音通话", 10_000, "the widget to show an audio call");
+  expect((await framesDecoded()).frames).toBe(0);
+  await browser.page.click('[data-avsplit="video-on"]');
+  await pollUntil(() => framesDecoded(), (d) => d.frames > 10 && d.width === 352, 20_000, "the caller's video after it accepted");
+  await browser.page.click('[data-avsplit="video-off"]');
+  await pollUntil(() => statusOf(browser.page), (s) => s === "语音通话", 10_000, "the widget back to audio");
+  expect((await framesDecoded()).frames).toBe(0);
+  const [caller, cc] = await done;
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+  const video = db.query<{ data: string }, []>("SELECT data FROM events WHERE type = 'media.video' ORDER BY seq DESC LIMIT 2").all().map((r) => JSON.parse(r.data).direction);
+  expect(video).toEqual(["removed", "added"]);
+  db.close();
+}, 90_000);
+
+test("110 flow: the caller refuses video (488): the call stays audio and the agent is told", async () => {
+  const agent = AGENTS[0];
+  await openWidget(browser.page, agent);
+  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_audio_refuses_video.xml"), ["-d", "1500"]);
+  await pollUntil(() => statusOf(browser.page), (s) => s === "语音通话", 10_000, "the widget to show an audio call");
+  await browser.page.click('[data-avsplit="video-on"]');
+  await pollUntil(() => statusOf(browser.page), (s) => s.includes("未接受视频（488）"), 10_000, "the refusal notice");
+  const [caller, cc] = await done;
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+}, 90_000);

@@ -23,7 +23,7 @@ test(`${CASES} mutated INVITEs: only SipParseError or success, heap bounded`, ()
   expect(counts.parsed).toBeGreaterThan(CASES / 20);
   expect(counts.rejected).toBeGreaterThan(CASES / 4);
   expect(grown).toBeLessThan(32 * 1024 * 1024);
-}, 20_000);
+}, 60_000);
 
 test("pathological 64 KiB inputs parse or fail in linear time (no regex or quadratic blow-ups)", () => {
   const head = "INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@c>\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n";

@@ -104,6 +104,12 @@ describe("UDP transport", () => {
     peer.close();
   });
 
+  test("a listen address already in use makes start() reject (and the layer cleans up)", async () => {
+    const clash = new SipTransportLayer({ listen: [`udp:127.0.0.1:${port}`, "tcp:127.0.0.1:0"] });
+    await expect(clash.start()).rejects.toThrow();
+    await expect(clash.send(parse(requestText("OPTIONS")), { transport: "udp", host: "127.0.0.1", port: 9 })).rejects.toThrow();
+  });
+
   test("close() is idempotent and later sends fail instead of throwing", async () => {
     await layer.close();
     await layer.close();

@@ -108,14 +108,19 @@ describe("guard in the transport layer", () => {
     expect(await peer.next()).toStartWith("SIP/2.0 403 Forbidden\r\n");
     expect(inbox.size).toBe(0);
 
+    const broken = requestText("INVITE", { via: "SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKu0;rport" }).replace("CSeq: 1 INVITE", "CSeq: x INVITE");
+    await peer.send(broken, port);                    // malformed: still 403 for a stranger, not a 400
+    expect(await peer.next()).toStartWith("SIP/2.0 403 Forbidden\r\n");
+
     g.update({ untrustedSource: "drop" });
+    await peer.send(broken, port);                    // and silence under "drop"
     await peer.send(requestText("INVITE", { via: "SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKu2;rport" }), port);
     const trustedPeer = await udpPeer("127.0.0.2");
     await trustedPeer.send(requestText("INVITE", { via: "SIP/2.0/UDP 127.0.0.2:5999;branch=z9hG4bKu3;rport" }), port);
     const { message, remote } = await inbox.next();   // the trusted one arrives; the dropped one never did
     expect(remote.host).toBe("127.0.0.2");
     expect((message as SipRequest).topVia.params.get("branch")).toBe("z9hG4bKu3");
-    expect(untrusted.get({ action: "drop" })).toBe(dropsBefore + 1);
+    expect(untrusted.get({ action: "drop" })).toBe(dropsBefore + 2);
     expect(inbox.size).toBe(0);
     peer.close();
     trustedPeer.close();

@@ -98,6 +98,20 @@ describe("re-INVITE and UPDATE", () => {
   });
 });
 
+describe("malformed input from the peer", () => {
+  test("malformed RAck gets 481 and malformed Session-Expires counts as absent; the call survives", async () => {
+    const p = pair();
+    const { out, inc } = await establish(p);
+    const update = out.dialog!.createRequest("UPDATE", { headers: [["Session-Expires", "soon;refresher=me"]] });
+    p.a["transactions"].sendRequest(update, out.dialog!.nextHop());
+    const prack = out.dialog!.createRequest("PRACK", { headers: [["RAck", "one two INVITE"]] });
+    p.a["transactions"].sendRequest(prack, out.dialog!.nextHop());
+    await p.net.settle();
+    expect(p.net.lines((r) => r.from === "B").slice(-2)).toEqual(["B>A 200 UPDATE", "B>A 481 PRACK"]);
+    expect(inc.state).toBe("established");
+  });
+});
+
 describe("INFO, REFER", () => {
   test("INFO reaches the peer's session layer and is answered 200", async () => {
     const p = pair();

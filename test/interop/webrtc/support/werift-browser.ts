@@ -3,7 +3,7 @@
  * H.264 video transceiver; loopback only) — for fast tests and benches without Chromium.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
-import { asWeriftDtlsTransport, setReceiveBuffers } from "../../../../src/webrtc/werift-internals.ts";
+import { asWeriftDtlsTransport, prepareSockets } from "../../../../src/webrtc/werift-internals.ts";
 
 export interface WeriftBrowserOptions {
   /** H.264 formats to offer (fmtp strings); default: Chrome's first two (42e01f mode 1 and 0). */
@@ -44,6 +44,8 @@ export class WeriftBrowser {
         const sub = this.pc.iceGatheringStateChange.subscribe((s) => { if (s === "complete") { sub.unSubscribe(); resolve(); } });
       });
     }
+    // 4 MiB SO_RCVBUF (benches) and an "error" listener (werift has none; see prepareSockets).
+    prepareSockets(asWeriftDtlsTransport(this.transceiver.dtlsTransport), 4 << 20, () => undefined);
     return this.pc.localDescription!.sdp;
   }
 
@@ -51,10 +53,6 @@ export class WeriftBrowser {
     await this.pc.setRemoteDescription({ type: "answer", sdp: answerSdp });
   }
 
-  /** SO_RCVBUF of the peer's sockets (benches: werift's 208 KB default drops bursts). */
-  setReceiveBuffer(bytes: number): void {
-    setReceiveBuffers(asWeriftDtlsTransport(this.transceiver.dtlsTransport), bytes);
-  }
 
   connected(): Promise<void> {
     if (this.pc.connectionState === "connected") return Promise.resolve();

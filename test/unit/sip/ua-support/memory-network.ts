@@ -26,8 +26,9 @@ export class MemoryNetwork {
 
   deliver(from: MemoryTransport, message: SipMessage, dest: Endpoint): void {
     const to = this.nodes.get(`${dest.host}:${dest.port}`);
-    const wire = message.serialize();
-    const copy = parseMessage(wire);
+    let copy: SipRequest | SipResponse;
+    try { copy = parseMessage(message.serialize()); }
+    catch { return; }     // the real transport layer answers or drops what does not parse
     const line = copy instanceof SipRequest ? `${copy.method}` : `${(copy as SipResponse).status} ${copy.cseq.method}`;
     this.log.push({ from: from.name, to: to?.name ?? `${dest.host}:${dest.port}`, message: copy, line });
     if (!to || this.drop?.(copy)) return;
