@@ -3,7 +3,7 @@
  * and stops them in order: stop taking calls, drain, end what is left, flush the database.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { applyConsoleSettings } from "./config/console-settings.ts";
 import type { LoadedConfig } from "./config/load.ts";
 import { parseHostPort } from "./config/net.ts";
@@ -21,9 +21,11 @@ import { CallPlane } from "./call-plane.ts";
 import type { SessionManager } from "./session/manager.ts";
 import type { SipStack } from "./sip/index.ts";
 import { SessionRecords } from "./store/session-records.ts";
+import { TrunkRepository } from "./store/trunks.ts";
 import { UserRepository } from "./store/users.ts";
 import { WebSessionRepository } from "./store/web-sessions.ts";
 import { SettingsRepository } from "./store/settings.ts";
+import { MediaFileStore } from "./store/media-files.ts";
 import { VERSION } from "./version.ts";
 
 const log = createLogger("appliance");
@@ -95,6 +97,13 @@ export class Appliance {
     this.calls = calls;
     const journal = new SessionJournal(this.store.sqlite, this.store.db, this.audit, this.config.node.id);
     calls.sessions.on("event", (e) => journal.record(e));
+    const trunkRecords = new TrunkRepository(this.store.db);
+    calls.sip.ua.on("trunk-state", (name, up, status) => {
+      if (trunkRecords.setState(name, up ? "up" : "down")) {
+        this.audit.append({ type: up ? "trunk.up" : "trunk.down", actor: "system", data: { trunk: name, status } });
+        log[up ? "info" : "warn"](`trunk ${up ? "up" : "down"}`, { trunk: name, status });
+      }
+    });
     this.addCarrier(calls);
   }
 
@@ -120,6 +129,14 @@ export class Appliance {
       agents: {
         gateway: this.calls!.sessions.gateway,
         agentForToken: (agentId, token) => c.agent.some((a) => a.id === agentId && a.token !== "" && safeEqual(a.token, token)),
+        evidence: {
+          files: new MediaFileStore(this.store.sqlite, this.store.db, this.audit, c.node.data_dir),
+          sessionAgent: (id) => this.calls?.sessions.get(id)?.agentId,
+          displayImagePath: () => {
+            const image = new SettingsRepository(this.store.db).all()["widget.display_image"];
+            return typeof image === "string" && image ? (isAbsolute(image) ? image : join(c.node.data_dir, image)) : undefined;
+          },
+        },
       },
       health: {
         ready: () => this.state === "ready",

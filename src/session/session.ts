@@ -12,7 +12,8 @@ import {
   type AnswerResult, type NegotiatedStream, type SessionDescription, type SplitPlan,
 } from "../sdp/index.ts";
 import type { SipResponse } from "../sip/message/index.ts";
-import { sdpOf, type IncomingCall, type OutgoingCall, type RemoteOffer, type TerminationInfo } from "../sip/ua/index.ts";
+import { sdpOf, type IncomingCall, type IncomingRefer, type RemoteOffer, type TerminationInfo } from "../sip/ua/index.ts";
+import { CallCenterLeg } from "./callcenter-leg.ts";
 import { createLogger } from "../observability/log.ts";
 import { agentFrom } from "./agent-identity.ts";
 import type { AgentSessionView } from "./agent-protocol.ts";
@@ -48,7 +49,7 @@ export class Session {
   readonly startedAt: number;
   state: SessionState = "routing";
   agentId: string | null = null;
-  private callcenter: OutgoingCall | undefined;
+  private callcenter: CallCenterLeg | undefined;
   private trunk: CallCenterTrunk | undefined;
   private plan!: SplitPlan;
   private callerStreams: readonly NegotiatedStream[] = [];
@@ -143,45 +144,67 @@ export class Session {
     const split = splitOffer(this.callerOffer, { origin: this.ccOrigin, transport: { address: ctx.mediaAddress, port: this.ccAudio.rtpPort } });
     if (!split.ok) return this.fail(488, split.rejection.detail, formatWarning(split.rejection, ctx.sipHost));
     this.plan = split.plan;
-    const ccOfferSdp = split.offer;
-    const numberUri = `sip:${this.callerNumber ?? "anonymous"}@${ctx.sipHost}`;
-    const display = this.callerDisplayName ? `"${this.callerDisplayName.replace(/["\\\r\n]/g, "")}" ` : "";
-    const out = ctx.ua.invite({
-      target: trunk.uri,
-      from: `${display}<${numberUri}>`,
-      headers: [
-        ["P-Asserted-Identity", `<${numberUri}>`],
-        [trunk.correlationHeader, this.id],
-      ],
-      sdp: serializeSdp(ccOfferSdp),
-      credentials: trunk.credentials,
+    const leg = new CallCenterLeg({
+      ua: ctx.ua, trunk, target: trunk.uri, sessionId: this.id, callerNumber: this.callerNumber,
+      callerDisplayName: this.callerDisplayName, sipHost: ctx.sipHost, offer: split.offer,
     });
-    this.callcenter = out;
-    this.legStarted("callcenter", out.callId, trunk.uri);
-    out.on("progress", (p) => {
-      if (p.status === 180 || p.status === 183) {
-        this.setState("ringing");
-        this.legState("callcenter", "ringing", p.status);
-        this.caller.progress(180);
-      }
+    this.callcenter = leg;
+    this.legStarted("callcenter", leg.callId, trunk.uri);
+    leg.on("ringing", (status) => {
+      this.setState("ringing");
+      this.legState("callcenter", "ringing", status);
+      this.caller.progress(180);
     });
-    out.on("answered", (a) => this.onCallCenterAnswered(ccOfferSdp, a.sdp, a.response));
-    out.on("failed", (f) => this.fail(statusForCaller(f.status), `call center answered ${f.status} ${f.reason}`));
-    out.on("terminated", (info) => this.onLegTerminated("callcenter", info));
-    out.on("remote-offer", (offer) => {
-      const agent = agentFrom(offer.request, trunk.agentFrom);
-      if (agent && agent !== this.agentId) this.bindAgent(agent, "transfer");
-      if (offer.sdp === null) return offer.accept(serializeSdp(ccOfferSdp));
-      try {
-        const streams = readAnswer(ccOfferSdp, parseSdp(offer.sdp));
-        const remote = remoteMediaOf(streams[0]);
-        if (remote) this.ccAudio.setRemote(remote);
-        this.audioBridge?.resync();
-        offer.accept(serializeSdp(ccOfferSdp));
-      } catch {
-        offer.reject(488);
-      }
+    leg.on("answered", (answer, stream, response) => this.onCallCenterAnswered(answer, stream, response));
+    leg.on("failed", (status, reason) => this.fail(statusForCaller(status), `call center answered ${status} ${reason}`));
+    this.watchCallCenter(leg);
+  }
+
+  /** What every call-center leg does once it carries the call: media moves, agent changes, REFER, its end. */
+  private watchCallCenter(leg: CallCenterLeg): void {
+    leg.on("ended", (info) => {
+      if (leg === this.callcenter) this.onLegTerminated("callcenter", info);
     });
+    leg.on("media-changed", (stream) => {
+      if (leg !== this.callcenter) return;
+      const remote = remoteMediaOf(stream);
+      if (remote) this.ccAudio.setRemote(remote);
+      this.audioBridge?.resync();
+    });
+    leg.on("agent", (agentId) => {
+      if (leg === this.callcenter && this.state === "connected") this.bindAgent(agentId, "transfer");
+    });
+    leg.on("refer", (refer) => this.onCallCenterRefer(leg, refer));
+  }
+
+  /**
+   * Blind transfer by the call center (RFC 3515): we call the Refer-To target with the same audio offer; when it
+   * answers, its audio replaces the old leg's, the agent it names gets the video, and the old leg is hung up.
+   */
+  private onCallCenterRefer(from: CallCenterLeg, refer: IncomingRefer): void {
+    const target = /^<?(sips?:[^>\s]+)>?/.exec(refer.referTo.trim())?.[1];
+    if (this.state !== "connected" || from !== this.callcenter || !target || !this.trunk) return void refer.reject(target ? 603 : 400);
+    const progress = refer.accept();
+    const leg = new CallCenterLeg({
+      ua: this.ctx.ua, trunk: this.trunk, target, sessionId: this.id, callerNumber: this.callerNumber,
+      callerDisplayName: this.callerDisplayName, sipHost: this.ctx.sipHost,
+      offer: from.offer,
+      extraHeaders: refer.referredBy ? [["Referred-By", refer.referredBy]] : [],
+    });
+    leg.on("failed", (status, reason) => void progress?.notify(status, reason));
+    leg.on("answered", (_answer, stream) => {
+      const old = this.callcenter!;
+      const oldLegId = this.legIds.get("callcenter");
+      if (oldLegId) this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId: oldLegId, kind: "callcenter", reason: "transferred" });
+      this.callcenter = leg;
+      this.legStarted("callcenter", leg.callId, target);
+      this.legState("callcenter", "connected");
+      const remote = remoteMediaOf(stream);
+      if (remote) this.ccAudio.setRemote(remote);
+      this.audioBridge?.resync();
+      void progress?.notify(200, "OK").finally(() => void old.hangup());
+    });
+    this.watchCallCenter(leg);
   }
 
   /** Our answer to a caller offer: the call center's audio choice plus our video. */
@@ -234,17 +257,9 @@ export class Session {
     }
   }
 
-  private onCallCenterAnswered(ccOffer: SessionDescription, sdp: string | null, response: SipResponse): void {
+  private onCallCenterAnswered(answer: SessionDescription, cc: NegotiatedStream, response: SipResponse): void {
     if (this.ended) return;
-    if (!sdp) return void this.end("call center answered without SDP", "callcenter", 488);
-    let ccStreams: NegotiatedStream[];
-    try {
-      this.ccAnswer = parseSdp(sdp);
-      ccStreams = readAnswer(ccOffer, this.ccAnswer);
-    } catch (err) {
-      return void this.end(`bad SDP answer from the call center: ${(err as Error).message}`, "callcenter", 488);
-    }
-    const cc = ccStreams[0];
+    this.ccAnswer = answer;
     const merged = this.answerCaller(this.callerOffer);
     if (!merged.ok) return void this.end(merged.rejection.detail, "callcenter", 488);
     this.callerLocal = merged.answer;
@@ -264,6 +279,7 @@ export class Session {
       this.legState("callcenter", "connected");
       const agent = agentFrom(response, this.trunk!.agentFrom);
       if (agent) this.bindAgent(agent, "callcenter");
+      else log.info("the call center's answer names no agent: waiting for manual binding", { session: this.id });
     });
   }
 
@@ -443,11 +459,7 @@ export class Session {
         this.caller.reject(status && status >= 400 ? statusForCaller(status) : 480, undefined, warning ? [["Warning", warning]] : []);
       }
     }
-    const cc = this.callcenter;
-    if (cc && from !== "callcenter") {
-      if (cc.state === "established") hangups.push(cc.hangup());
-      else if (cc.state === "early") cc.cancel();
-    }
+    if (this.callcenter && from !== "callcenter") hangups.push(this.callcenter.hangup());
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "unbound", sessionId: this.id, reason });
     this.video?.close("local");
     this.audioBridge?.close();

@@ -11,6 +11,7 @@ import { TransactionLayer, type TransactionTransport } from "../../src/sip/trans
 import { type InboundMessage, stampReceived } from "../../src/sip/transport/index.ts";
 import { TypedEmitter } from "../../src/util/typed-emitter.ts";
 import { startMinimalUas } from "../interop/sip/minimal-uas.ts";
+import { PEERS } from "../support/peers.ts";
 
 class NullTransport extends TypedEmitter<{ message: [InboundMessage] }> implements TransactionTransport {
   send(m: SipMessage) { m.serialize(); return Promise.resolve(); }
@@ -50,7 +51,7 @@ function inProcess(calls: number): number {
 
 async function viaSipp(rate: number, seconds: number) {
   const dir = mkdtempSync(join(tmpdir(), "sipp-bench-"));
-  cpSync("/work/shared/peers/sipp", dir, { recursive: true });
+  cpSync(`${PEERS}/sipp`, dir, { recursive: true });
   const uas = await startMinimalUas("udp:127.0.0.1:0");
   const calls = rate * seconds;
   const cpu0 = process.cpuUsage();

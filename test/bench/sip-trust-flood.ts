@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { SourceGuard } from "../../src/sip/trust/index.ts";
 import { metrics } from "../../src/observability/metrics.ts";
 import { startMinimalUas } from "../interop/sip/minimal-uas.ts";
+import { PEERS } from "../support/peers.ts";
 
 const FLOOD_XML = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="INVITE flood">
@@ -30,7 +31,7 @@ const FLOOD_XML = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 
 const [floodRate, trustedRate, seconds] = [Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 50), Number(process.argv[4] ?? 10)];
 const dir = mkdtempSync(join(tmpdir(), "sipp-flood-"));
-cpSync("/work/shared/peers/sipp", dir, { recursive: true });
+cpSync(`${PEERS}/sipp`, dir, { recursive: true });
 writeFileSync(join(dir, "flood.xml"), FLOOD_XML);
 
 const guard = new SourceGuard({

@@ -14,7 +14,7 @@ import { PortPool } from "../../../src/media/ports/index.ts";
 import { Bridge, MediaEndpoint, type MediaKind } from "../../../src/media/relay/index.ts";
 
 const SIPP = Bun.which("sipp");
-const PEERS = "/work/shared/peers";
+import { PEERS } from "../../support/peers.ts";
 const isRoot = process.getuid?.() === 0; // sipp's pcap play needs a raw socket
 
 interface Received { ssrc: number; seq: number; ts: number; pt: number }

@@ -12,7 +12,7 @@ import {
 import { freeTcpPort, freeUdpTcpPort } from "../../support/free-port.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 
-const PEERS = process.env.AVSPLIT_PEERS ?? "/work/shared/peers";
+import { PEERS } from "../../support/peers.ts";
 const HAVE_BARESIP = Bun.which("baresip") !== null;
 const cleanups: (() => void)[] = [];
 afterEach(() => { for (const c of cleanups.splice(0).reverse()) c(); });

@@ -11,13 +11,13 @@ import { startMinimalUas } from "./minimal-uas.ts";
 import { MinimalUac } from "./minimal-uac.ts";
 
 const SIPP = Bun.which("sipp");
-const PEERS = "/work/shared/peers/sipp";
+import { PEERS } from "../../support/peers.ts";
 let dir = "";
 
 beforeAll(() => {
   if (!SIPP) return;
   dir = mkdtempSync(join(tmpdir(), "sipp-tx-"));
-  cpSync(PEERS, dir, { recursive: true });
+  cpSync(`${PEERS}/sipp`, dir, { recursive: true });
   // sipp limits, not ours, so these messages are never "lost": it ignores a BYE retransmission once its call is
   // over (200 to BYE), it aborts a call on a BYE that arrives while it waits for an ACK it dropped itself (ACK),
   // and on an INVITE retransmission that arrives while it waits for the ACK (180: keeps us from retransmitting

@@ -9,7 +9,7 @@ import { Database } from "bun:sqlite";
 import { pollUntil } from "../../support/poll.ts";
 import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
 import { AGENTS, callCenterScenario, splitScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
-import { runSipp, scenarioDir, startSipp } from "../sip/sipp.ts";
+import { freePorts, scenarioDir, startSipp } from "../sip/sipp.ts";
 
 let h: SplitHarness;
 let browser: ChromiumSession;
@@ -179,4 +179,32 @@ test("110 flow: the caller refuses video (488): the call stays audio and the age
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
+}, 90_000);
+
+test("the call center transfers by REFER: avsplit calls the target, its agent gets the video, the old leg is hung up", async () => {
+  const second = await browser.context.newPage();
+  try {
+    await openWidget(browser.page, AGENTS[0]);
+    await openWidget(second, AGENTS[1]);
+    const targetPort = await freePorts(1);
+    const targetMedia = await freePorts(2);
+    const target = startSipp(scenarios.dir, ["-sf", callCenterScenario(scenarios.dir, AGENTS[1].id), "-i", "127.0.0.1", "-p", String(targetPort), "-mi", "127.0.0.1", "-mp", String(targetMedia), "-rtp_echo", "-m", "1"], 40);
+    const done = call(splitScenario(scenarios.dir, "uas_cc_refers.xml", { TARGET: `127.0.0.1:${targetPort}` }), "uac_av_media.xml", ["-d", "11000"]);
+    await pollUntil(() => framesDecoded(browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
+    await pollUntil(() => framesDecoded(second), (d) => d.frames > 10 && d.width === 352, 20_000, "agent 1002's video after the REFER");
+    expect(await statusOf(browser.page)).toBe("等待来电");
+    const [caller, cc] = await done;
+    const transferTarget = await target.done;
+    expect(caller.code, caller.logs).toBe(0);
+    expect(cc.code, cc.logs).toBe(0);
+    expect(transferTarget.code, transferTarget.logs).toBe(0);
+    const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+    const legs = db.query<{ kind: string; end_reason: string }, []>(
+      "SELECT kind, end_reason FROM legs WHERE session_id = (SELECT id FROM sessions ORDER BY started_at DESC LIMIT 1) AND kind = 'callcenter' ORDER BY started_at",
+    ).all();
+    expect(legs.map((l) => l.end_reason)).toEqual(["transferred", "local-bye"]);
+    db.close();
+  } finally {
+    await second.close();
+  }
 }, 90_000);

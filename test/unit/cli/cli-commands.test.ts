@@ -1,8 +1,10 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { runCli } from "../../support/run-cli.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 
+// Each test spawns several CLI processes (argon2 hashing included): slow on a loaded 2-core box.
+setDefaultTimeout(30_000);
 const dir = tempDir();
 afterAll(() => dir.cleanup());
 const data = `${dir.path}/data`;
