@@ -8,7 +8,7 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
   npm ci --no-audit --no-fund
 fi
 
-declare -A need=( [sipp]=sip-tester [baresip]=baresip [chromium]=chromium [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [tshark]=tshark [sox]=sox [openssl]=openssl )
+declare -A need=( [sipp]=sip-tester [baresip]=baresip [chromium]=chromium [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [tshark]=tshark [sox]=sox [openssl]=openssl [kamailio]=kamailio )
 missing=()
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done
 # baresip's H.264 codec lives in a separate package.

@@ -135,7 +135,10 @@ export class Session {
       const mc = info.contentType === MEDIA_CONTROL_CONTENT_TYPE ? parseMediaControl(new TextDecoder().decode(info.body)) : null;
       if (mc?.pictureFastUpdate) this.video?.requestBrowserKeyframe();
     });
-    this.callerAudio.on("timeout", () => void this.end("media timeout", "system"));
+    // A queue may ring for minutes with a silent caller: only a connected call can time out (the answer re-arms the timer).
+    this.callerAudio.on("timeout", () => {
+      if (this.state === "connected") void this.end("media timeout", "system");
+    });
     if (this.callerVideo) this.watchCallerVideo(this.callerVideo);
 
     const trunk = ctx.callcenter();

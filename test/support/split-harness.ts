@@ -31,7 +31,7 @@ export const AGENTS = [
   { id: "1002", token: "token-of-agent-1002" },
 ];
 
-export async function startSplitHarness(extraToml = ""): Promise<SplitHarness> {
+export async function startSplitHarness(opts: { mediaTimeoutS?: number } = {}): Promise<SplitHarness> {
   setLogLevel("warn");
   const dir = tempDir("avsplit-split-");
   const sipPort = await freePorts(1);
@@ -51,6 +51,7 @@ session_expires_s = 1800
 [media]
 rtp_ports = "${rtpBase}-${rtpBase + 199}"
 bind_address = "127.0.0.1"
+media_timeout_s = ${opts.mediaTimeoutS ?? 30}
 [http]
 listen = "127.0.0.1:${httpsPort}"
 [[trunk]]
@@ -62,8 +63,7 @@ name = "voice-cc"
 role = "callcenter"
 uri = "sip:110@127.0.0.1:${ccPort}"
 options_ping_s = 0
-${AGENTS.map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}
-${extraToml}`;
+${AGENTS.map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}`;
   const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"));
   return {
     appliance, sipPort, httpsPort, ccPort, ccMediaPort, callerPort, callerMediaPort, dataDir: `${dir.path}/data`,

@@ -7,7 +7,8 @@ import { createServer } from "node:net";
 import { SipStack, type SipStackOptions } from "../../../src/sip/index.ts";
 import type { TypedEmitter } from "../../../src/util/typed-emitter.ts";
 
-export const PEERS = "/work/shared/peers";
+export { PEERS } from "../../support/peers.ts";
+import { PEERS } from "../../support/peers.ts";
 export const SIPP = Bun.which("sipp");
 
 /** A private copy of the shared sipp scenarios plus ours, with @PEERS@ substituted. */

@@ -92,3 +92,23 @@ test("no widget ever joins: audio flows both ways until the call center hangs up
     { kind: "caller", state: "ended", end_reason: "local-bye" },
   ]);
 }, 60_000);
+
+test("the caller's media stops: after media_timeout_s the session ends and both sides get BYE", async () => {
+  const quick = await startSplitHarness({ mediaTimeoutS: 1 });
+  const sc = scenarioDir();
+  try {
+    const ended = new Promise<string>((resolve) => quick.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.reason)));
+    const cc = startSipp(sc.dir, ["-sf", callCenterScenario(sc.dir, "1001"), "-i", "127.0.0.1", "-p", String(quick.ccPort), "-mi", "127.0.0.1", "-mp", String(quick.ccMediaPort), "-m", "1"], 30);
+    const caller = startSipp(sc.dir, [
+      "-sf", splitScenario(sc.dir, "uac_av_silent_until_bye.xml"), "-s", "110", "-i", "127.0.0.1", "-p", String(quick.callerPort),
+      "-mi", "127.0.0.1", "-mp", String(quick.callerMediaPort), `127.0.0.1:${quick.sipPort}`, "-m", "1",
+    ], 30);
+    expect(await ended).toBe("media timeout");
+    const [callerResult, ccResult] = await Promise.all([caller.done, cc.done]);
+    expect(callerResult.code, callerResult.logs).toBe(0);
+    expect(ccResult.code, ccResult.logs).toBe(0);
+  } finally {
+    await quick.stop();
+    sc.cleanup();
+  }
+}, 60_000);

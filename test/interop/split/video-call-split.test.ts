@@ -208,3 +208,22 @@ test("the call center transfers by REFER: avsplit calls the target, its agent ge
     await second.close();
   }
 }, 90_000);
+
+test("the call center names no agent: the agent binds the call by the caller's number and gets the video", async () => {
+  const agent = AGENTS[0];
+  await openWidget(browser.page, agent);
+  const done = call("uas_callcenter.xml", "uac_av_media.xml", ["-d", "8000"]);
+  await pollUntil(() => Promise.resolve(h.appliance.sessions!.list()[0]?.state), (s) => s === "connected", 10_000, "the call to connect");
+  expect(h.appliance.sessions!.list()[0].agentId).toBeNull();
+  await browser.page.fill('[data-avsplit="bind-form"] input', "+33600000001");
+  await browser.page.click('[data-avsplit="bind-form"] button');
+  await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video after manual binding");
+  const [caller, cc] = await done;
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+  const bound = db.query<{ actor: string; data: string }, []>("SELECT actor, data FROM events WHERE type = 'session.bound' ORDER BY seq DESC LIMIT 1").get()!;
+  expect(bound.actor).toBe("1001");
+  expect(JSON.parse(bound.data)).toMatchObject({ agentId: "1001", source: "manual" });
+  db.close();
+}, 90_000);
