@@ -1,5 +1,6 @@
 /** What avsplit accepts on its SIP legs, per ARCHITECTURE.md "Interop rules". */
-import { buildMediaOffer, feedback, type CodecSpec, type MediaDescription, type MediaPolicy, type NegotiatedStream } from "../sdp/index.ts";
+import { buildMediaOffer, feedback, type CodecSpec, type MediaDescription, type MediaPolicy, type NegotiatedStream, type SdesPolicy } from "../sdp/index.ts";
+import { createSdesCrypto, parseSdesCrypto, SrtpSession, srtpProfileByName } from "../media/srtp/index.ts";
 import type { LocalTransport } from "../sdp/index.ts";
 import type { RemoteMedia } from "../media/relay/index.ts";
 
@@ -14,14 +15,34 @@ export const H264_CONSTRAINED_BASELINE: readonly CodecSpec[] = ["42e01f", "42001
 
 export const SIP_VIDEO_FEEDBACK = ["nack", "nack pli", "ccm fir", "ccm tmmbr"].map(feedback);
 
-export function callerVideoPolicy(transport: LocalTransport): MediaPolicy {
+export function callerVideoPolicy(transport: LocalTransport, sdes: SdesPolicy): MediaPolicy {
   return {
     transport,
+    sdes,
     codecs: H264_CONSTRAINED_BASELINE,
     feedback: SIP_VIDEO_FEEDBACK,
     extmapUris: ["urn:3gpp:video-orientation"],
     rtcpMux: false,
   };
+}
+
+/** SDES (RFC 4568) keys we answer RTP/SAVP(F) offers with: one fresh key per suite, per session. */
+export function sdesPolicy(): SdesPolicy {
+  const keys: SdesPolicy["keys"] = {};
+  for (const suite of SDES_SUITES) {
+    const profile = srtpProfileByName(suite)!;
+    const { masterKey, masterSalt } = createSdesCrypto(1, profile).keys;
+    keys[suite] = Buffer.concat([masterKey, masterSalt]).toString("base64");
+  }
+  return { keys };
+}
+
+const SDES_SUITES = ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM"] as const;
+
+/** The SRTP transform a negotiated SDES stream needs, or null for plain RTP. */
+export function srtpTransformOf(stream: NegotiatedStream): SrtpSession | null {
+  if (!stream.crypto) return null;
+  return SrtpSession.fromSdes(parseSdesCrypto(stream.crypto.local), parseSdesCrypto(stream.crypto.remote), { scratchOutput: true });
 }
 
 /** The video m-line we offer a caller who had none (110 flow): AVP with AVPF through RFC 5939, as TS 26.114 does. */

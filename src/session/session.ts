@@ -18,7 +18,7 @@ import { createLogger } from "../observability/log.ts";
 import { agentFrom } from "./agent-identity.ts";
 import type { AgentSessionView } from "./agent-protocol.ts";
 import type { BindingSource, LegKind, SessionState } from "./events.ts";
-import { callerVideoOffer, callerVideoPolicy, clockRatesOf, remoteMediaOf } from "./media-policy.ts";
+import { callerVideoOffer, callerVideoPolicy, clockRatesOf, remoteMediaOf, sdesPolicy, srtpTransformOf } from "./media-policy.ts";
 import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
@@ -64,6 +64,7 @@ export class Session {
   private readonly legIds = new Map<LegKind, string>();
   private readonly callerOrigin;
   private readonly ccOrigin;
+  private readonly sdes = sdesPolicy();
   private ended = false;
   private hangups: Promise<void> = Promise.resolve();
   private readonly onEndCallbacks: (() => void)[] = [];
@@ -215,22 +216,35 @@ export class Session {
     return mergeAnswers(offer, this.plan, this.ccAnswer!, {
       origin: this.callerOrigin,
       audioTransport: { address: this.ctx.mediaAddress, port: this.callerAudio.rtpPort },
-      audio: { rtcpMux: false },
-      video: this.callerVideo && !this.callerVideo.closed ? callerVideoPolicy({ address: this.ctx.mediaAddress, port: this.callerVideo.rtpPort }) : undefined,
+      audio: { rtcpMux: false, sdes: this.sdes },
+      video: this.callerVideo && !this.callerVideo.closed ? callerVideoPolicy({ address: this.ctx.mediaAddress, port: this.callerVideo.rtpPort }, this.sdes) : undefined,
     });
   }
 
   private applyCallerStreams(streams: readonly NegotiatedStream[]): void {
+    const previous = this.callerStreams;
     this.callerStreams = streams;
     const audio = streams[this.plan.audioIndex];
-    this.callerAudio.setRemote(remoteMediaOf(audio));
-    this.callerAudio.setClockRates(clockRatesOf(audio));
+    this.applyStream(this.callerAudio, audio, previous[audio.index]);
     const video = this.videoStream();
     if (video && this.callerVideo) {
-      this.callerVideo.setRemote(remoteMediaOf(video));
-      this.callerVideo.setClockRates(clockRatesOf(video));
+      this.applyStream(this.callerVideo, video, previous[video.index]);
     } else if (this.video) {
       this.closeVideo("video removed");
+    }
+  }
+
+  /** Points an endpoint at a negotiated stream; the SRTP context is kept unless the a=crypto lines changed. */
+  private applyStream(endpoint: MediaEndpoint, stream: NegotiatedStream, previous: NegotiatedStream | undefined): void {
+    endpoint.setRemote(remoteMediaOf(stream));
+    endpoint.setClockRates(clockRatesOf(stream));
+    const same = (a?: NegotiatedStream["crypto"], b?: NegotiatedStream["crypto"]) =>
+      a?.local.keyParams === b?.local.keyParams && a?.remote.keyParams === b?.remote.keyParams;
+    if (previous && same(previous.crypto, stream.crypto)) return;
+    try {
+      endpoint.setTransform(srtpTransformOf(stream));
+    } catch (err) {
+      log.warn("caller SDES keys unusable: media on this stream will be dropped", { session: this.id, err });
     }
   }
 

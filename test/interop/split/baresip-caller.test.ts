@@ -20,7 +20,7 @@ const HAVE_BARESIP = Bun.which("baresip") !== null;
 let h: SplitHarness;
 let browser: ChromiumSession;
 let scenarios: { dir: string; cleanup(): void };
-const dir = tempDir("avsplit-baresip-caller-");
+let dir = tempDir("avsplit-baresip-caller-");
 
 beforeAll(async () => {
   if (!HAVE_BARESIP) return;
@@ -44,7 +44,10 @@ const framesDecoded = (page: Page) =>
     return 0;
   });
 
-test.skipIf(!HAVE_BARESIP)("baresip video caller <-> agent widget, audio to the call center", async () => {
+test.skipIf(!HAVE_BARESIP).each([
+  ["plain RTP", ""],
+  ["SDES-SRTP (RTP/SAVP, a=crypto)", "srtp-mand"],
+])("baresip video caller <-> agent widget, audio to the call center: %s", async (_name, mediaenc) => {
   const agent = AGENTS[0];
   await browser.page.goto(h.agentUrl(agent.id, agent.token));
   await pollUntil(() => browser.page.evaluate(() => document.querySelector('[data-avsplit="agent"]')?.textContent), (s) => s === agent.id, 10_000, "the widget");
@@ -54,12 +57,20 @@ test.skipIf(!HAVE_BARESIP)("baresip video caller <-> agent widget, audio to the 
     "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1",
   ], 40);
 
+  dir.cleanup();
+  dir = tempDir("avsplit-baresip-caller-");
   const [own, ctrl, http] = [await freeUdpTcpPort(), await freeTcpPort(), await freeTcpPort()];
   const rtpBase = 46000 + 2 * Math.floor(Math.random() * 4000);
   const conf = Bun.spawnSync(["sh", join(PEERS, "baresip/mkconf.sh"), dir.path, "a", String(own), `${rtpBase}-${rtpBase + 99}`, String(ctrl), String(http), "manual", "cairo,nil", "ausine,440"], {
     env: { ...process.env, PEERS },
   });
   expect(conf.exitCode, conf.stderr.toString()).toBe(0);
+  if (mediaenc) {
+    const accounts = join(dir.path, "accounts");
+    await Bun.write(accounts, (await Bun.file(accounts).text()).replace(";regint=0", `;regint=0;mediaenc=${mediaenc}`));
+    const config = join(dir.path, "config");
+    await Bun.write(config, (await Bun.file(config).text()) + "module\t\t\tsrtp.so\n");
+  }
   // -t: baresip hangs up (BYE) and quits after 14 s.
   const caller = Bun.spawn(["baresip", "-f", dir.path, "-t", "14", "-e", `/dial sip:110@127.0.0.1:${h.sipPort}`], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const output = Promise.all([new Response(caller.stdout).text(), new Response(caller.stderr).text()]).then(([o, e]) => o + e);
