@@ -12,6 +12,8 @@ import type { CallCenterTrunk } from "./session-context.ts";
 
 export interface CallCenterLegEvents {
   ringing: [status: number];
+  /** A provisional with SDP: the call center plays ringback or announcements (early media). */
+  "early-media": [answer: SessionDescription, stream: NegotiatedStream];
   answered: [answer: SessionDescription, stream: NegotiatedStream, response: SipResponse];
   failed: [status: number, reason: string];
   /** A re-INVITE/UPDATE moved the call center's media. */
@@ -54,6 +56,7 @@ export class CallCenterLeg extends TypedEmitter<CallCenterLegEvents> {
       credentials: opts.trunk.credentials,
     });
     this.call.on("progress", (p) => {
+      if (p.sdp) this.onEarlyAnswer(p.sdp);
       if (p.status === 180 || p.status === 183) this.emit("ringing", p.status);
     });
     this.call.on("answered", (a) => this.onAnswered(a.sdp, a.response));
@@ -77,6 +80,16 @@ export class CallCenterLeg extends TypedEmitter<CallCenterLegEvents> {
       if (agent) this.emit("agent", agent);
     } catch (err) {
       this.abandon(488, `bad SDP answer from the call center: ${(err as Error).message}`);
+    }
+  }
+
+  private onEarlyAnswer(sdp: string): void {
+    try {
+      const answer = parseSdp(sdp);
+      const [stream] = readAnswer(this.offer, answer);
+      if (stream.accepted) this.emit("early-media", answer, stream);
+    } catch {
+      // Unusable early SDP: the caller just hears nothing until the 200.
     }
   }
 

@@ -157,8 +157,9 @@ export class Session {
     leg.on("ringing", (status) => {
       this.setState("ringing");
       this.legState("callcenter", "ringing", status);
-      this.caller.progress(180);
+      if (!this.audioBridge) this.caller.progress(180);
     });
+    leg.on("early-media", (answer, stream) => this.onCallCenterEarlyMedia(answer, stream));
     leg.on("answered", (answer, stream, response) => this.onCallCenterAnswered(answer, stream, response));
     leg.on("failed", (status, reason) => this.fail(statusForCaller(status), `call center answered ${status} ${reason}`));
     this.watchCallCenter(leg);
@@ -274,11 +275,17 @@ export class Session {
     }
   }
 
-  private onCallCenterAnswered(answer: SessionDescription, cc: NegotiatedStream, response: SipResponse): void {
-    if (this.ended) return;
+  /**
+   * The call center's audio answer (in a 183 = early media such as queue announcements, or in the 200) joins the
+   * caller's audio. Returns false when it cannot be merged (the session is then ended).
+   */
+  private connectAudio(answer: SessionDescription, cc: NegotiatedStream): boolean {
     this.ccAnswer = answer;
     const merged = this.answerCaller(this.callerOffer);
-    if (!merged.ok) return void this.end(merged.rejection.detail, "callcenter", 488);
+    if (!merged.ok) {
+      void this.end(merged.rejection.detail, "callcenter", 488);
+      return false;
+    }
     this.callerLocal = merged.answer;
     this.applyCallerStreams(merged.streams);
     const callerAudioStream = merged.streams[this.plan.audioIndex];
@@ -288,8 +295,24 @@ export class Session {
       aToB: { payloadTypes: payloadMap([[callerAudioStream.receivePayloadType, cc.codec?.payloadType], [callerAudioStream.telephoneEvent?.payloadType, cc.telephoneEvent?.payloadType]]) },
       bToA: { payloadTypes: payloadMap([[cc.receivePayloadType, callerAudioStream.codec?.payloadType]]) },
     });
+    return true;
+  }
+
+  private onCallCenterEarlyMedia(answer: SessionDescription, cc: NegotiatedStream): void {
+    if (this.ended || this.audioBridge) return;
+    if (!this.connectAudio(answer, cc)) return;
+    this.caller.progress(183, { sdp: serializeSdp(this.callerLocal!), reliable: true });
+  }
+
+  private onCallCenterAnswered(answer: SessionDescription, cc: NegotiatedStream, response: SipResponse): void {
+    if (this.ended) return;
+    if (this.audioBridge) {
+      // Early media already gave the caller its answer; the 200 may still move the call center's media.
+      this.ccAudio.setRemote(remoteMediaOf(cc));
+      this.audioBridge.resync();
+    } else if (!this.connectAudio(answer, cc)) return;
     if (this.callerVideo && !this.videoStream()) this.callerVideo.close();
-    void this.caller.answer(serializeSdp(merged.answer)).then((ok) => {
+    void this.caller.answer(serializeSdp(this.callerLocal!)).then((ok) => {
       if (!ok) return;
       this.setState("connected");
       this.legState("caller", "connected");
@@ -299,6 +322,7 @@ export class Session {
       else log.info("the call center's answer names no agent: waiting for manual binding", { session: this.id });
     });
   }
+
 
   private watchCallerVideo(endpoint: MediaEndpoint): void {
     endpoint.on("rtcp-feedback", (fb) => {

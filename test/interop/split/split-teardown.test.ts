@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { callCenterScenario, splitScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
+import { pollUntil } from "../../support/poll.ts";
 import { scenarioDir, startSipp } from "../sip/sipp.ts";
 
 let h: SplitHarness;
@@ -111,4 +112,21 @@ test("the caller's media stops: after media_timeout_s the session ends and both 
     await quick.stop();
     sc.cleanup();
   }
+}, 60_000);
+
+test("early media: the call center's announcement reaches the caller while it still rings (183 with SDP)", async () => {
+  const sessions = h.appliance.sessions!;
+  const ringing = new Promise<string>((resolve) => {
+    const onEvent = (e: { type: string; sessionId: string; state?: string }) => {
+      if (e.type === "session.state" && e.state === "ringing") { sessions.off("event", onEvent); resolve(e.sessionId); }
+    };
+    sessions.on("event", onEvent);
+  });
+  const done = runCall("uac_av_media.xml", splitScenario(scenarios.dir, "uas_cc_early_media.xml"), ["-d", "1000"]);
+  const session = sessions.get(await ringing)!;
+  const early = await pollUntil(() => ({ state: session.state, toCaller: session.mediaStats().callerAudio.tx.packets }), (v) => v.toCaller > 20, 5000, "announcement audio toward the caller");
+  expect(early.state).toBe("ringing");
+  const [caller, cc] = await done;
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
 }, 60_000);
