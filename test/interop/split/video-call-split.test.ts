@@ -227,3 +227,13 @@ test("the call center names no agent: the agent binds the call by the caller's n
   expect(JSON.parse(bound.data)).toMatchObject({ agentId: "1001", source: "manual" });
   db.close();
 }, 90_000);
+
+test("a caller without rtcp-fb is asked for keyframes by SIP INFO picture_fast_update when the agent joins", async () => {
+  const agent = AGENTS[0];
+  await openWidget(browser.page, agent);
+  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_av_media_no_rtcp_fb.xml"), ["-d", "4000"]);
+  await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video from the caller without rtcp-fb");
+  const [caller, cc] = await done;
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+}, 90_000);
