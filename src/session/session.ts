@@ -20,6 +20,7 @@ import type { AgentSessionView } from "./agent-protocol.ts";
 import type { BindingSource, LegKind, SessionState } from "./events.ts";
 import { callerVideoOffer, callerVideoPolicy, clockRatesOf, remoteMediaOf, sdesPolicy, srtpTransformOf } from "./media-policy.ts";
 import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
+import { RtcpReporter } from "./rtcp-reporter.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
 
@@ -65,6 +66,7 @@ export class Session {
   private readonly callerOrigin;
   private readonly ccOrigin;
   private readonly sdes = sdesPolicy();
+  private rtcp: RtcpReporter | undefined;
   private ended = false;
   private hangups: Promise<void> = Promise.resolve();
   private readonly onEndCallbacks: (() => void)[] = [];
@@ -291,6 +293,7 @@ export class Session {
     const callerAudioStream = merged.streams[this.plan.audioIndex];
     this.ccAudio.setRemote(remoteMediaOf(cc));
     this.ccAudio.setClockRates(clockRatesOf(cc));
+    this.rtcp ??= new RtcpReporter(this.ctx.clock, () => [this.callerAudio, this.callerVideo, this.ccAudio], `avsplit@${this.id}`);
     this.audioBridge = new Bridge(this.callerAudio, this.ccAudio, {
       aToB: { payloadTypes: payloadMap([[callerAudioStream.receivePayloadType, cc.codec?.payloadType], [callerAudioStream.telephoneEvent?.payloadType, cc.telephoneEvent?.payloadType]]) },
       bToA: { payloadTypes: payloadMap([[cc.receivePayloadType, callerAudioStream.codec?.payloadType]]) },
@@ -503,6 +506,7 @@ export class Session {
     if (this.callcenter && from !== "callcenter") hangups.push(this.callcenter.hangup());
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "unbound", sessionId: this.id, reason });
     this.video?.close("local");
+    this.rtcp?.close();
     this.audioBridge?.close();
     for (const e of [this.callerAudio, this.callerVideo, this.ccAudio]) e?.close();
     const now = this.ctx.clock.now();

@@ -3,9 +3,10 @@
  * mapped), keyframes asked of the caller on join and whenever the browser's decoder asks (PLI/FIR, or SIP INFO
  * picture_fast_update when the caller negotiated no rtcp-fb), and the caller's requests passed to the browser.
  */
-import type { MediaEndpoint } from "../media/relay/index.ts";
+import type { MediaEndpoint, RtcpFeedback } from "../media/relay/index.ts";
 import { KeyframeRequester, peerFeedbackFromRtcpFb } from "../media/keyframe/index.ts";
-import { serializeRtcp } from "../media/rtcp/index.ts";
+import { parseRtcp, serializeRtcp } from "../media/rtcp/index.ts";
+import { rembToTmmbr, tmmbnFor, tmmbrToRemb } from "../media/bandwidth/index.ts";
 import { RtpHeaderView, writePayloadType } from "../media/rtp/index.ts";
 import { formatFmtp, type NegotiatedStream } from "../sdp/index.ts";
 import { TypedEmitter } from "../util/typed-emitter.ts";
@@ -36,6 +37,7 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
   private readonly view = new RtpHeaderView();
   private readonly callerPt: number;
   private isClosed = false;
+  private lastTmmbrBps = 0;
 
   constructor(private readonly opts: VideoLinkOptions) {
     super();
@@ -68,6 +70,10 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
       this.emit("connected");
     });
     this.leg.on("closed", (reason) => this.close(reason));
+    // Bandwidth both ways: the caller's TMMBR (VoLTE) caps the browser's encoder through REMB; the browser's REMB
+    // becomes a TMMBR toward the caller.
+    caller.on("rtcp-feedback", this.onCallerFeedback);
+    this.leg.on("rtcp", (compound) => this.onBrowserRtcp(compound));
     caller.sink = (view) => {
       this.leg.sendRtp(view.buffer.subarray(view.offset, view.offset + view.length));
     };
@@ -94,6 +100,33 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
     if (!this.isClosed) this.leg.requestKeyframe();
   }
 
+  private readonly onCallerFeedback = (fb: RtcpFeedback): void => {
+    if (fb.type !== "tmmbr" || this.isClosed) return;
+    const caller = this.opts.callerVideo;
+    caller.sendRtcp(serializeRtcp([tmmbnFor(fb, caller.ssrc, fb.senderSsrc)]));
+    const negotiated = this.leg.negotiated;
+    if (!negotiated) return;
+    const remb = tmmbrToRemb(fb, { senderSsrc: negotiated.localSsrc, mediaSsrcs: [negotiated.remoteSsrc] });
+    if (remb) this.leg.sendRtcp(serializeRtcp([remb]));
+  };
+
+  private onBrowserRtcp(compound: Uint8Array): void {
+    let packets;
+    try {
+      packets = parseRtcp(compound);
+    } catch {
+      return;
+    }
+    const caller = this.opts.callerVideo;
+    for (const p of packets) {
+      if (p.type !== "remb" || caller.rx.ssrc < 0) continue;
+      // Browsers repeat REMB every second; the caller hears about changes of more than 10 % only.
+      if (Math.abs(p.bitrate - this.lastTmmbrBps) <= this.lastTmmbrBps * 0.1) continue;
+      this.lastTmmbrBps = p.bitrate;
+      caller.sendRtcp(serializeRtcp([rembToTmmbr(p, { senderSsrc: caller.ssrc, mediaSsrc: caller.rx.ssrc })]));
+    }
+  }
+
   private readonly fromBrowser = (packet: Uint8Array): void => {
     if (!this.view.wrap(packet)) return;
     writePayloadType(packet, this.callerPt);
@@ -104,6 +137,7 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.opts.callerVideo.sink) this.opts.callerVideo.sink = null;
+    this.opts.callerVideo.off("rtcp-feedback", this.onCallerFeedback);
     this.keyframes.close();
     this.leg.close(reason);
     this.emit("closed", reason);
