@@ -475,9 +475,16 @@ export class Session {
     this.ctx.emit({ type: "session.state", sessionId: this.id, at: this.ctx.clock.now(), state, reason });
   }
 
+  /** A SIP leg's media counters as they stand, kept with its leg.ended event for the session's record. */
+  private legStats(kind: LegKind): Record<string, unknown> | undefined {
+    if (kind === "caller") return { audio: this.callerAudio.stats(), video: this.callerVideo?.stats() };
+    if (kind === "callcenter") return { audio: this.ccAudio.stats() };
+    return undefined;
+  }
+
   private onLegTerminated(kind: "caller" | "callcenter", info: TerminationInfo): void {
     const legId = this.legIds.get(kind);
-    if (legId) this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, reason: info.reason, status: info.status });
+    if (legId) this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, reason: info.reason, status: info.status, stats: this.legStats(kind) });
     this.legIds.delete(kind);
     void this.end(`${kind} ${info.reason}`, kind, info.status);
   }
@@ -508,12 +515,12 @@ export class Session {
     this.video?.close("local");
     this.rtcp?.close();
     this.audioBridge?.close();
-    for (const e of [this.callerAudio, this.callerVideo, this.ccAudio]) e?.close();
     const now = this.ctx.clock.now();
     for (const [kind, legId] of this.legIds) {
-      if (kind !== "agent") this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: now, legId, kind, reason: from === kind ? reason : `session ended: ${reason}` });
+      if (kind !== "agent") this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: now, legId, kind, reason: from === kind ? reason : `session ended: ${reason}`, stats: this.legStats(kind) });
     }
     this.legIds.clear();
+    for (const e of [this.callerAudio, this.callerVideo, this.ccAudio]) e?.close();
     this.ctx.emit({ type: "session.ended", sessionId: this.id, at: now, reason });
     for (const cb of this.onEndCallbacks) cb();
     this.hangups = Promise.allSettled(hangups).then(() => undefined);

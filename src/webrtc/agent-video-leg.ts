@@ -14,10 +14,10 @@
  *   fromCaller((p) => leg.sendRtp(p));
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
-import { walkRtcp } from "../media/rtcp/index.ts";
-import { PictureLossIndication, RtcpReceiverReport, serializeRtcp } from "../media/rtcp/index.ts";
+import { PictureLossIndication, RtcpReceiverReport, serializeRtcp, walkRtcp } from "../media/rtcp/index.ts";
 import { readSsrc } from "../media/rtp/index.ts";
 import { createLogger } from "../observability/log.ts";
+import { metrics } from "../observability/metrics.ts";
 import { systemClock, type Clock, type TimerHandle } from "../util/clock.ts";
 import { TypedEmitter } from "../util/typed-emitter.ts";
 import { restrictBrowserOffer, type H264Choice } from "./browser-offer.ts";
@@ -29,6 +29,8 @@ import { asWeriftDtlsTransport, prepareSockets } from "./werift-internals.ts";
 import { WeriftMediaPath } from "./werift-media-path.ts";
 
 const log = createLogger("webrtc");
+const legsConnected = metrics.gauge("webrtc_agent_legs_connected", "Agent video legs with ICE+DTLS up");
+const legsClosed = metrics.counter("webrtc_agent_legs_closed_total", "Agent video legs closed, by reason");
 
 export interface IceServer { urls: string; username?: string; credential?: string }
 
@@ -39,6 +41,12 @@ export interface AgentVideoLegOptions {
   hostAddress?: string;
   /** Address announced in our candidates instead of hostAddress (appliance behind a 1:1 NAT). */
   publicIp?: string;
+  /**
+   * b=AS of our answer: the browser's encoder stays below it (default: the max bitrate of the caller's stated
+   * H.264 level; none when the caller stated no level). Chromium ignores the level in the answer's
+   * profile-level-id for its encoder, so this is what keeps its bitrate within what the caller decodes.
+   */
+  maxBitrateKbps?: number;
   /** STUN/TURN servers (default none). Non-empty turns ICE-lite off, so werift gathers through them. */
   iceServers?: IceServer[];
   /**
@@ -50,6 +58,12 @@ export interface AgentVideoLegOptions {
   portRange?: [number, number];
   /** ICE + DTLS must complete this long after acceptOffer() (default 10 000 ms), else closed("timeout"). */
   connectTimeoutMs?: number;
+  /**
+   * Once connected, the leg closes ("inactive") when no RTCP came from the browser for this long (default
+   * 15 000 ms; browsers send RTCP about every second). ICE-lite sends no consent checks, and a browser that
+   * vanishes without a DTLS close_notify (crash, reload, network loss) would otherwise leave the leg open.
+   */
+  inactivityTimeoutMs?: number;
   /** "lean" (default): own SRTP path on werift's ICE+DTLS. "werift": werift's RTP stack end to end. */
   mediaPath?: MediaPathName;
   /** SO_RCVBUF of the leg's socket (default 4 MiB; werift's 208 KB default drops bursts). */
@@ -57,10 +71,14 @@ export interface AgentVideoLegOptions {
   clock?: Clock;
 }
 
-export type AgentVideoLegCloseReason = "local" | "timeout" | "ice-failed" | "dtls-failed" | "remote" | "media-path-failed";
+export type AgentVideoLegCloseReason =
+  | "local" | "timeout" | "inactive" | "ice-failed" | "dtls-failed" | "remote" | "negotiation-failed" | "media-path-failed";
 
 export interface AgentVideoLegEvents {
-  /** Browser camera RTP (decrypted, as the browser sent it). Valid only during the call: copy to keep. */
+  /**
+   * Browser camera RTP (decrypted, as the browser sent it). The bytes belong to this packet alone (decrypted in
+   * place in the datagram's own Buffer, never reused by the leg): a listener may rewrite and forward them.
+   */
   rtp: [packet: Uint8Array];
   /** Browser RTCP compound (decrypted); keyframe requests are also reported as "keyframe-request". */
   rtcp: [packet: Uint8Array];
@@ -95,6 +113,8 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
   private localSsrc = 0;
   private remoteSsrc = 0;
   private connectTimer: TimerHandle | undefined;
+  private inactivityTimer: TimerHandle | undefined;
+  private lastRtcpAt = 0;
   private readonly clock: Clock;
   private readonly host: string;
   private keyframeSeen: "pli" | "fir" | null = null;
@@ -145,7 +165,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
       prepareSockets(asWeriftDtlsTransport(transceiver.dtlsTransport), this.options.recvBufferBytes ?? 4 * 1024 * 1024,
         (err) => { this.stats.socketErrors++; log.debug("browser leg socket error", { err }); });
     } catch (err) {
-      this.close(this.closed ? "timeout" : "local");
+      this.close("negotiation-failed");
       if (err instanceof WebRtcLegError) throw err;
       throw new WebRtcLegError("closed", `negotiation failed: ${(err as Error).message}`);
     }
@@ -163,7 +183,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     return true;
   }
 
-  /** A (compound) RTCP packet toward the browser, e.g. a REMB translated from the caller's TMMBR. */
+  /** A (compound) RTCP packet toward the browser (a REMB would be ignored: goog-remb is not negotiated; use maxBitrateKbps). */
   sendRtcp(packet: Uint8Array): boolean {
     const n = this.path && this.state === "connected" ? this.path.sendRtcp(packet) : 0;
     if (n === 0) { this.stats.sendDropped++; return false; }
@@ -184,8 +204,11 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
 
   close(reason: AgentVideoLegCloseReason = "local"): void {
     if (this.state === "closed") return;
+    if (this.state === "connected") legsConnected.dec();
     this.state = "closed";
+    legsClosed.inc({ reason });
     this.clock.clearTimeout(this.connectTimer);
+    this.clock.clearTimeout(this.inactivityTimer);
     this.path?.close();
     this.pc?.close().catch((err: unknown) => log.debug("werift close failed", { err }));
     log.info("agent video leg closed", { reason, stats: this.stats });
@@ -239,7 +262,10 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
       if (this.closed) return;
       if (s === "connected" && this.state !== "connected") {
         this.state = "connected";
+        legsConnected.inc();
         this.clock.clearTimeout(this.connectTimer);
+        this.lastRtcpAt = this.clock.now();
+        this.checkActivity();
         this.emit("connected");
       } else if (s === "failed") {
         const dtlsFailed = pc.getTransceivers()[0]?.dtlsTransport.state === "failed";
@@ -262,6 +288,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
   }
 
   private onRtcp(packet: Uint8Array): void {
+    this.lastRtcpAt = this.clock.now();
     this.keyframeSeen = null;
     try { walkRtcp(packet, this.visitRtcp); } catch {
       this.stats.receiveRejected++;
@@ -282,20 +309,42 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     else if (count === PSFB_FIR) this.keyframeSeen = "fir";
   };
 
+  /** Closes the leg after inactivityTimeoutMs without browser RTCP; checks a few times per period (no per-packet timer work). */
+  private checkActivity(): void {
+    const limit = this.options.inactivityTimeoutMs ?? 15_000;
+    const idle = this.clock.now() - this.lastRtcpAt;
+    if (idle >= limit) { this.close("inactive"); return; }
+    this.inactivityTimer = this.clock.setTimeout(() => this.checkActivity(), Math.min(limit - idle, Math.ceil(limit / 3)));
+  }
+
+  /** Resolves when werift has gathered every candidate, or when the leg closes first (connect timeout). */
   private gatheringComplete(pc: RTCPeerConnection): Promise<void> {
     if (pc.iceGatheringState === "complete") return Promise.resolve();
     return new Promise((resolve) => {
-      const sub = pc.iceGatheringStateChange.subscribe((s) => {
-        if (s === "complete") { sub.unSubscribe(); resolve(); }
-      });
+      const done = () => { sub.unSubscribe(); this.off("closed", done); resolve(); };
+      const sub = pc.iceGatheringStateChange.subscribe((s) => { if (s === "complete") done(); });
+      this.on("closed", done);
     });
   }
 
-  /** Our answer as sent: host candidates rewritten to publicIp when configured. */
+  /** Our answer as sent: b=AS cap added, host candidates rewritten to publicIp when configured. */
   private announce(sdp: string): string {
+    const kbps = this.options.maxBitrateKbps ?? this.choice?.callerMaxBitrateKbps;
+    if (kbps !== undefined) sdp = withBandwidth(sdp, Math.max(1, Math.round(kbps)));
     const pub = this.options.publicIp;
     if (!pub) return sdp;
     return sdp.replace(/^(a=candidate:\S+ \d+ \S+ \d+ )(\S+)( \d+ typ host)/gm,
       (line, head: string, addr: string, tail: string) => (addr === this.host ? `${head}${pub}${tail}` : line));
   }
+}
+
+/** Adds b=AS to the (only) video m-section, after its c= line (RFC 4566 field order), replacing any b=AS there. */
+function withBandwidth(sdp: string, kbps: number): string {
+  const eol = sdp.includes("\r\n") ? "\r\n" : "\n";
+  const lines = sdp.split(eol).filter((l) => !l.startsWith("b=AS:"));
+  const m = lines.findIndex((l) => l.startsWith("m=video"));
+  if (m < 0) return sdp;
+  const c = lines.findIndex((l, i) => i > m && l.startsWith("c="));
+  lines.splice(c > m ? c + 1 : m + 1, 0, `b=AS:${kbps}`);
+  return lines.join(eol);
 }

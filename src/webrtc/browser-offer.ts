@@ -1,16 +1,15 @@
 /**
  * Shapes a browser's video offer into what the agent leg answers: one H.264 format that matches the
- * caller (profile family and packetization-mode; level capped to the caller's decoder), feedback we
+ * caller (src/sdp's browser rules: packetization-mode, Constrained Baseline, caller's level), feedback we
  * serve (PLI, FIR), no RTX/RED/FEC, no header extensions, no simulcast. werift answers the restricted
  * offer, so its answer contains exactly that format; the browser keeps its own (larger) offer, and an
  * answer that is a subset of an offer is valid (RFC 3264 §6.1).
  */
 import * as sdpTransform from "sdp-transform";
-import { parseFmtp } from "../sdp/fmtp.ts";
 import {
-  formatProfileLevelId, isH264, packetizationModeOf, parseProfileLevelId, sameProfile, type ProfileLevelId,
-} from "../sdp/h264.ts";
-import type { FmtpParam } from "../sdp/model.ts";
+  browserProfileLevelId, fmtpValue, formatFmtp, h264LevelLimits, packetizationModeOf, parseFmtp, parseProfileLevelId, parseSdp,
+  pickBrowserH264, type Codec, type FmtpParam, type MediaDescription,
+} from "../sdp/index.ts";
 import { WebRtcLegError } from "./errors.ts";
 
 export interface H264Choice {
@@ -21,6 +20,8 @@ export interface H264Choice {
   readonly answerFmtp: string;
   /** The browser's own fmtp of the chosen format. */
   readonly offeredFmtp: string;
+  /** Max bitrate of the caller's stated H.264 level (Table A-1), to cap the browser's encoder; undefined if no level was stated. */
+  readonly callerMaxBitrateKbps?: number;
 }
 
 export interface RestrictedOffer {
@@ -31,72 +32,48 @@ export interface RestrictedOffer {
   readonly remoteSsrc: number;
 }
 
-/** Feedback the leg serves: keyframe requests only (no NACK: nothing is retransmitted; no REMB/TWCC yet). */
-const SERVED_FEEDBACK = new Set(["nack pli", "ccm fir"]);
+/**
+ * Feedback the leg serves: keyframe requests, and REMB so the caller's TMMBR can cap the browser's encoder
+ * (no NACK: nothing is retransmitted; no TWCC).
+ */
+const SERVED_FEEDBACK = new Set(["nack pli", "ccm fir", "goog-remb"]);
 const MAX_OFFER_BYTES = 64 * 1024;
 
-interface CallerFormat { profile: ProfileLevelId; mode: 0 | 1 }
-
-function callerFormat(fmtp: string): CallerFormat {
+/** The caller's format as a src/sdp Codec; throws "bad-caller-fmtp" unless it has a usable profile and mode 0 or 1. */
+function callerCodec(fmtp: string): { codec: Codec; mode: 0 | 1 } {
   let params: FmtpParam[];
   try { params = parseFmtp(fmtp, 0); } catch (err) {
     throw new WebRtcLegError("bad-caller-fmtp", `caller H.264 fmtp unparsable: ${(err as Error).message}`);
   }
-  const profile = profileOf(params);
   const mode = packetizationModeOf(params);
-  if (!profile) throw new WebRtcLegError("bad-caller-fmtp", `caller profile-level-id unusable in "${fmtp}"`);
+  if (!parseProfileLevelId(fmtpValue(params, "profile-level-id"))) {
+    throw new WebRtcLegError("bad-caller-fmtp", `caller profile-level-id unusable in "${fmtp}"`);
+  }
   if (mode !== 0 && mode !== 1) throw new WebRtcLegError("bad-caller-fmtp", `caller packetization-mode must be 0 or 1 in "${fmtp}"`);
-  return { profile, mode };
+  return { codec: { payloadType: 0, name: "H264", clockRate: 90000, params, rtcpFb: [] }, mode };
 }
-
-function profileOf(params: readonly FmtpParam[]): ProfileLevelId | undefined {
-  const pli = params.find((p) => p.key.toLowerCase() === "profile-level-id")?.value;
-  return parseProfileLevelId(pli);
-}
-
-const BASELINE_FAMILY = new Set(["constrained-baseline", "baseline"]);
 
 /**
- * Rank of an offered format for this caller (lower is better; undefined = unusable). A (constrained)
- * baseline caller pairs with the browser's constrained baseline first (42e01f), then baseline.
+ * Picks the browser's H.264 format for a caller whose H.264 fmtp is `callerFmtp` (src/sdp rules: the
+ * caller's packetization-mode, Constrained Baseline before Baseline; the answer asks for 42e0 + the
+ * caller's level with level-asymmetry-allowed).
  */
-function rank(offered: ProfileLevelId, mode: number | undefined, caller: CallerFormat): number | undefined {
-  if (mode !== caller.mode) return undefined;
-  if (BASELINE_FAMILY.has(caller.profile.profile) && BASELINE_FAMILY.has(offered.profile)) {
-    return offered.profile === "constrained-baseline" ? 0 : 1;
-  }
-  return sameProfile(offered, caller.profile) ? 0 : undefined;
-}
-
-function answerFmtp(offered: ProfileLevelId, caller: CallerFormat): string {
-  const pli = formatProfileLevelId({ ...offered, levelIdc: caller.profile.levelIdc });
-  return `level-asymmetry-allowed=1;packetization-mode=${caller.mode};profile-level-id=${pli}`;
-}
-
-/** Picks the browser's H.264 format for a caller whose H.264 fmtp is `callerFmtp`. */
-export function chooseBrowserH264(media: sdpTransform.MediaDescription, callerFmtp: string): H264Choice {
-  const caller = callerFormat(callerFmtp);
-  let best: { choice: H264Choice; rank: number } | undefined;
-  for (const rtp of media.rtp) {
-    if (!isH264({ name: rtp.codec }) || rtp.rate !== 90000) continue;
-    const offeredFmtp = media.fmtp.find((f) => f.payload === rtp.payload)?.config ?? "";
-    let params: FmtpParam[];
-    try { params = parseFmtp(offeredFmtp, rtp.payload); } catch { continue; }
-    const profile = profileOf(params);
-    const r = profile && rank(profile, packetizationModeOf(params), caller);
-    if (profile === undefined || r === undefined || (best && best.rank <= r)) continue;
-    best = {
-      rank: r,
-      choice: {
-        payloadType: rtp.payload, packetizationMode: caller.mode, offeredFmtp, answerFmtp: answerFmtp(profile, caller),
-      },
-    };
-  }
-  if (!best) {
+export function chooseBrowserH264(media: MediaDescription, callerFmtp: string): H264Choice {
+  const caller = callerCodec(callerFmtp);
+  const picked = pickBrowserH264(media, caller.codec);
+  if (!picked) {
     throw new WebRtcLegError("no-matching-h264",
-      `browser offered no H.264 ${caller.profile.profile} format with packetization-mode=${caller.mode}`);
+      `browser offered no (Constrained) Baseline H.264 with packetization-mode=${caller.mode}`);
   }
-  return best.choice;
+  const stated = fmtpValue(caller.codec.params, "profile-level-id");
+  const level = stated === undefined ? undefined : parseProfileLevelId(stated)?.levelIdc;
+  return {
+    payloadType: picked.payloadType,
+    packetizationMode: caller.mode,
+    callerMaxBitrateKbps: level === undefined ? undefined : h264LevelLimits(level)?.maxBitrateKbps,
+    offeredFmtp: formatFmtp(picked.params),
+    answerFmtp: `level-asymmetry-allowed=1;packetization-mode=${caller.mode};profile-level-id=${browserProfileLevelId(caller.codec)}`,
+  };
 }
 
 /** Parses the browser's offer, checks it is one BUNDLE-able DTLS-SRTP video m-line, and restricts it. */
@@ -115,7 +92,11 @@ export function restrictBrowserOffer(offerSdp: string, callerFmtp: string): Rest
     throw new WebRtcLegError("bad-offer", `video m-line must be an active UDP/TLS/RTP/SAVPF stream (got ${m.protocol} port ${m.port})`);
   }
   if (m.mid === undefined) throw new WebRtcLegError("bad-offer", "video m-line has no a=mid");
-  const choice = chooseBrowserH264(m, callerFmtp);
+  let model: MediaDescription;
+  try { model = parseSdp(offerSdp).media[0]!; } catch (err) {
+    throw new WebRtcLegError("bad-offer", `offer rejected by the SDP parser: ${(err as Error).message}`);
+  }
+  const choice = chooseBrowserH264(model, callerFmtp);
   const pt = choice.payloadType;
   m.payloads = String(pt);
   m.rtp = m.rtp.filter((r) => r.payload === pt);

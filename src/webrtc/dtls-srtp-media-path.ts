@@ -2,7 +2,8 @@
  * Lean media path: werift keeps ICE and DTLS; once DTLS is up we take the SRTP keys from it and own
  * every RTP/RTCP packet: RFC 7983 demux on the first byte straight off the UDP socket, SRTP/SRTCP with
  * src/media/srtp (reused key state, ROC estimation that survives loss across a wrap), sends straight to
- * the nominated pair's socket. werift's RTCRtpSender/Receiver never see a packet.
+ * the nominated pair's socket — through Bun's synchronous native UDP send when available, so one output
+ * buffer serves every packet. werift's RTCRtpSender/Receiver never see a packet.
  */
 import { createLogger } from "../observability/log.ts";
 import { writeSsrc } from "../media/rtp/index.ts";
@@ -10,12 +11,18 @@ import { SrtpSession, srtpProfileByDtlsId } from "../media/srtp/index.ts";
 import { WebRtcLegError } from "./errors.ts";
 import type { LegMediaPath, MediaPathHandlers } from "./media-path.ts";
 import {
-  udpTransportOf, type WeriftCandidatePair, type WeriftDtlsTransport, type WeriftUdpTransport,
+  syncUdpSend, udpTransportOf, type SyncUdpSend, type WeriftCandidatePair, type WeriftDtlsTransport, type WeriftUdpTransport,
 } from "./werift-internals.ts";
 
 const log = createLogger("webrtc");
 
 interface Hook { transport: WeriftUdpTransport; original: WeriftUdpTransport["onData"] }
+
+/** Sends one protected packet to the nominated pair; true when handed to the kernel. */
+type PairSend = (data: Uint8Array) => boolean;
+
+/** Output buffer reused for every sent packet when the send is synchronous (bigger packets get their own). */
+const SCRATCH_BYTES = 2048;
 
 export class DtlsSrtpMediaPath implements LegMediaPath {
   readonly name = "lean" as const;
@@ -23,7 +30,9 @@ export class DtlsSrtpMediaPath implements LegMediaPath {
   private readonly hooks: Hook[] = [];
   private closed = false;
   private sendPair: WeriftCandidatePair | undefined;
-  private sendTransport: WeriftUdpTransport | undefined;
+  private pairSend: PairSend | undefined;
+  /** Set while pairSend copies synchronously (Bun's native UDP send): then one output buffer serves all packets. */
+  private scratch: Buffer | undefined;
 
   /** Must be constructed before werift starts DTLS (i.e. before setLocalDescription). */
   constructor(
@@ -36,32 +45,25 @@ export class DtlsSrtpMediaPath implements LegMediaPath {
     dtls.sendRtcp = async () => undefined;
   }
 
-  /** True once DTLS has handed over the keys. */
-  get ready(): boolean { return this.session !== undefined; }
-
   sendRtp(packet: Uint8Array, payloadType: number, ssrc: number): number {
     const session = this.session;
-    const t = this.transport();
-    if (!session || !t) return 0;
+    const send = this.sender();
+    if (!session || !send) return 0;
     const len = packet.length;
-    const out = Buffer.allocUnsafe(len + session.protector.rtpOverhead);
+    const out = this.output(len + session.protector.rtpOverhead);
     out.set(packet);
     out[1] = (out[1]! & 0x80) | (payloadType & 0x7f);
     writeSsrc(out, ssrc);
     const enc = session.protectRtp(out.subarray(0, len), out);
-    if (!enc) return 0;
-    t.socket.send(enc, this.sendPair!.remoteAddr[1], this.sendPair!.remoteAddr[0]);
-    return enc.length;
+    return enc && send(enc) ? enc.length : 0;
   }
 
   sendRtcp(packet: Uint8Array): number {
     const session = this.session;
-    const t = this.transport();
-    if (!session || !t) return 0;
-    const enc = session.protectRtcp(packet);
-    if (!enc) return 0;
-    t.socket.send(enc, this.sendPair!.remoteAddr[1], this.sendPair!.remoteAddr[0]);
-    return enc.length;
+    const send = this.sender();
+    if (!session || !send) return 0;
+    const enc = session.protectRtcp(packet, this.output(packet.length + session.protector.rtcpOverhead));
+    return enc && send(enc) ? enc.length : 0;
   }
 
   close(): void {
@@ -122,13 +124,29 @@ export class DtlsSrtpMediaPath implements LegMediaPath {
     }
   }
 
-  /** The socket of the nominated pair (cached until ICE nominates another pair). */
-  private transport(): WeriftUdpTransport | undefined {
+  /** Send function of the nominated pair (rebuilt when ICE nominates another pair). */
+  private sender(): PairSend | undefined {
     const pair = this.dtls.iceTransport.connection.nominated;
     if (pair !== this.sendPair) {
       this.sendPair = pair;
-      this.sendTransport = pair ? udpTransportOf(pair.protocol) : undefined;
+      this.pairSend = pair ? this.pairSender(pair) : undefined;
     }
-    return this.sendTransport;
+    return this.pairSend;
+  }
+
+  private pairSender(pair: WeriftCandidatePair): PairSend | undefined {
+    const transport = udpTransportOf(pair.protocol);
+    if (!transport) return undefined;
+    const [address, port] = pair.remoteAddr;
+    const sync: SyncUdpSend | undefined = syncUdpSend(transport.socket);
+    this.scratch = sync ? (this.scratch ?? Buffer.allocUnsafe(SCRATCH_BYTES)) : undefined;
+    if (sync) return (data) => sync(data, port, address);
+    return (data) => { transport.socket.send(data, port, address); return true; };
+  }
+
+  /** Where to protect into: the scratch buffer when sends copy synchronously, else a Buffer of its own. */
+  private output(needed: number): Buffer {
+    const s = this.scratch;
+    return s && needed <= s.length ? s : Buffer.allocUnsafe(needed);
   }
 }

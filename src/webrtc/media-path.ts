@@ -3,9 +3,9 @@
  * RTP stack or on the lean SRTP path (and a benchmark can compare both in one run).
  */
 export interface MediaPathHandlers {
-  /** Decrypted RTP from the browser. The bytes are only valid during the call (buffers are reused/decrypted in place). */
+  /** Decrypted RTP from the browser, in a buffer of its own (never reused by the path). */
   rtp(packet: Uint8Array): void;
-  /** Decrypted (compound) RTCP from the browser; same lifetime rule. */
+  /** Decrypted (compound) RTCP from the browser, same ownership. */
   rtcp(packet: Uint8Array): void;
   /** Packets that arrived but could not be used (SRTP authentication, replay, malformed). */
   rejected(kind: "rtp" | "rtcp"): void;

@@ -73,3 +73,19 @@ export function prepareSockets(
     try { t.socket.setRecvBufferSize(recvBufferBytes); } catch { /* not bound yet, or refused: keep the default */ }
   }
 }
+
+/** Sends one datagram synchronously (the bytes are copied before it returns); false when the kernel refused it. */
+export type SyncUdpSend = (data: Uint8Array, port: number, address: string) => boolean;
+
+/**
+ * Bun's node:dgram Socket wraps a native Bun UDP socket (state.handle.socket) whose send() is synchronous and
+ * skips node:dgram's per-send address lookup, which defers the actual send (so dgram.send() reads the buffer
+ * after it returns). Returns that send, or undefined when the runtime does not have this shape (e.g. Node).
+ */
+export function syncUdpSend(socket: Socket): SyncUdpSend | undefined {
+  const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === "state symbol");
+  const native = key && (socket as unknown as Record<symbol, { handle?: { socket?: unknown } }>)[key]?.handle?.socket as
+    | { send?: (d: Uint8Array, p: number, a: string) => boolean } | undefined;
+  const send = native?.send;
+  return typeof send === "function" ? (d, p, a) => send.call(native, d, p, a) === true : undefined;
+}

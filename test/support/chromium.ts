@@ -2,10 +2,15 @@
  * Headless Chromium (system /usr/bin/chromium via playwright-core) for WebRTC interop tests: fake camera,
  * loopback allowed for peer connections, a fresh user-data-dir per launch, and getStats() readers.
  */
+import { existsSync } from "node:fs";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { tempDir } from "./temp-dir.ts";
 
 export const CHROMIUM_PATH = process.env.AVSPLIT_CHROMIUM ?? "/usr/bin/chromium";
+
+export function haveChromium(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
 
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -61,6 +66,8 @@ export interface InboundVideoStats {
 
 export interface OutboundVideoStats {
   packetsSent: number;
+  /** The encoder's current target (bit/s). */
+  targetBitrate: number;
   framesEncoded: number;
   keyFramesEncoded: number;
   pliCount: number;
@@ -95,7 +102,7 @@ export async function readOutboundVideoStats(page: Page, pcVar = "pc"): Promise<
     const pc = (window as unknown as Record<string, RTCPeerConnection>)[name]!;
     const report = await pc.getStats();
     const out = {
-      packetsSent: 0, framesEncoded: 0, keyFramesEncoded: 0, pliCount: 0, firCount: 0, frameWidth: 0, frameHeight: 0, codec: "",
+      packetsSent: 0, targetBitrate: 0, framesEncoded: 0, keyFramesEncoded: 0, pliCount: 0, firCount: 0, frameWidth: 0, frameHeight: 0, codec: "",
     };
     report.forEach((s) => {
       if (s.type !== "outbound-rtp" || s.kind !== "video") return;

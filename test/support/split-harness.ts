@@ -6,7 +6,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfigText } from "../../src/config/load.ts";
 import { Appliance } from "../../src/main.ts";
-import { setLogLevel } from "../../src/observability/log.ts";
 import { freePorts } from "../interop/sip/sipp.ts";
 import { freeTcpPort } from "./free-port.ts";
 import { PEERS } from "./peers.ts";
@@ -32,7 +31,6 @@ export const AGENTS = [
 ];
 
 export async function startSplitHarness(opts: { mediaTimeoutS?: number } = {}): Promise<SplitHarness> {
-  setLogLevel("warn");
   const dir = tempDir("avsplit-split-");
   const sipPort = await freePorts(1);
   const ccPort = await freePorts(1);
@@ -45,6 +43,7 @@ export async function startSplitHarness(opts: { mediaTimeoutS?: number } = {}): 
 [node]
 data_dir = "${dir.path}/data"
 drain_s = 1
+log_level = "warn"
 [sip]
 listen = ["udp:127.0.0.1:${sipPort}"]
 session_expires_s = 1800

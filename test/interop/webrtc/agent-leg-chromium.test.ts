@@ -6,9 +6,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { describeH264Payload, NalType } from "../../../src/media/h264/index.ts";
 import { RtpHeaderView } from "../../../src/media/rtp/index.ts";
-import { AgentVideoLeg, type MediaPathName } from "../../../src/webrtc/index.ts";
+import { AgentVideoLeg, type AgentVideoLegOptions, type MediaPathName } from "../../../src/webrtc/index.ts";
 import {
-  launchChromium, readInboundVideoStats, readOutboundVideoStats, waitForStats, type ChromiumSession,
+  haveChromium, launchChromium, readInboundVideoStats, readOutboundVideoStats, waitForStats, type ChromiumSession,
 } from "../../support/chromium.ts";
 import { acceptAgentAnswer, agentConnected, closeAgentPeer, createAgentOffer, openAgentPage } from "./support/agent-page.ts";
 import { waitForEvent } from "./support/events.ts";
@@ -23,6 +23,7 @@ let stopPageServer: () => void;
 const cleanups: (() => void | Promise<void>)[] = [];
 
 beforeAll(async () => {
+  if (!haveChromium()) return;
   chrome = await launchChromium();
   stopPageServer = await openAgentPage(chrome.page);
 });
@@ -36,9 +37,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function connectLeg(callerH264Fmtp: string, mediaPath: MediaPathName = "lean"): Promise<AgentVideoLeg> {
+async function connectLeg(
+  callerH264Fmtp: string, mediaPath: MediaPathName = "lean", extra: Partial<AgentVideoLegOptions> = {},
+): Promise<AgentVideoLeg> {
   const leg = new AgentVideoLeg({
-    callerH264Fmtp, mediaPath, connectTimeoutMs: 8000, acceptRemoteAddress: (ip) => ip.startsWith("127."),
+    callerH264Fmtp, mediaPath, connectTimeoutMs: 8000, acceptRemoteAddress: (ip) => ip.startsWith("127."), ...extra,
   });
   cleanups.push(() => leg.close(), () => closeAgentPeer(chrome.page));
   const offer = await createAgentOffer(chrome.page);
@@ -59,7 +62,7 @@ function feed(leg: AgentVideoLeg, packets: ReturnType<typeof readRtpPcap>, start
 const inbound = () => readInboundVideoStats(chrome.page);
 const outbound = () => readOutboundVideoStats(chrome.page);
 
-describe("agent video leg with headless Chromium", () => {
+describe.skipIf(!haveChromium())("agent video leg with headless Chromium", () => {
   test("caller H.264 (mode 1) started mid-GOP: the browser asks for a keyframe (PLI) and then decodes the frames", async () => {
     const leg = await connectLeg(CALLER_MODE1);
     const negotiated = leg.negotiated!;
@@ -135,6 +138,21 @@ describe("agent video leg with headless Chromium", () => {
     expect(stats.codec).toContain("packetization-mode=0");
     await waitForEvent(leg, "rtp", 5000, () => aggregatedOrFragmented.packets >= 20);
     expect(aggregatedOrFragmented.count).toBe(0);
+  }, 25_000);
+
+  test("b=AS in the answer caps the browser's encoder (Chromium ignores the answered level)", async () => {
+    const leg = await connectLeg(CALLER_MODE1, "lean", { maxBitrateKbps: 80 });
+    expect(leg.negotiated).toBeDefined();
+    const s = await waitForStats(outbound, (o) => o.targetBitrate > 0, 5000, "an encoder target bitrate");
+    expect(s.targetBitrate).toBeLessThanOrEqual(80_000);
+  }, 25_000);
+
+  test("the browser closing its peer connection (hang-up) closes the leg with reason remote", async () => {
+    const leg = await connectLeg(CALLER_MODE1);
+    const closed = waitForEvent(leg, "closed", 3000);
+    await closeAgentPeer(chrome.page);
+    expect((await closed)[0]).toBe("remote");
+    expect(leg.sendRtp(readRtpPcap()[0]!.packet)).toBe(false);
   }, 25_000);
 
   test("werift's own media path carries the same call (reference for the benchmark)", async () => {

@@ -133,6 +133,42 @@ describe("lean media path robustness", () => {
   });
 });
 
+describe("ICE candidates", () => {
+  const candidates = (sdp: string) => [...sdp.matchAll(/^a=candidate:\S+ \d+ (\S+) \d+ (\S+) (\d+) typ (\S+)/gm)]
+    .map((m) => ({ transport: m[1], address: m[2], port: Number(m[3]), type: m[4] }));
+
+  test("the answer has one host candidate, on the configured address only (no interface enumeration)", async () => {
+    const browser = new WeriftBrowser();
+    const leg = new AgentVideoLeg({ callerH264Fmtp: CALLER });
+    cleanups.push(() => browser.close(), () => leg.close());
+    const found = candidates(await leg.acceptOffer(await browser.offer()));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ transport: "udp", address: "127.0.0.1", type: "host" });
+  });
+
+  test("the answer carries b=AS: the caller's level max bitrate (42e00c = level 1.2: 384 kbit/s) or the configured cap", async () => {
+    const browser = new WeriftBrowser();
+    const byLevel = new AgentVideoLeg({ callerH264Fmtp: CALLER });
+    const capped = new AgentVideoLeg({ callerH264Fmtp: CALLER, maxBitrateKbps: 150 });
+    const noLevel = new AgentVideoLeg({ callerH264Fmtp: "packetization-mode=1" });
+    cleanups.push(() => browser.close(), () => byLevel.close(), () => capped.close(), () => noLevel.close());
+    const offer = await browser.offer();
+    const bandwidth = (sdp: string) => sdp.split(/\r?\n/).filter((l) => l.startsWith("b="));
+    expect(bandwidth(await byLevel.acceptOffer(offer))).toEqual(["b=AS:384"]);
+    expect(bandwidth(await capped.acceptOffer(offer))).toEqual(["b=AS:150"]);
+    expect(bandwidth(await noLevel.acceptOffer(offer))).toEqual([]);
+  });
+
+  test("publicIp is announced instead of the bound address, same port", async () => {
+    const browser = new WeriftBrowser();
+    const natted = new AgentVideoLeg({ callerH264Fmtp: CALLER, publicIp: "203.0.113.7" });
+    cleanups.push(() => browser.close(), () => natted.close());
+    const found = candidates(await natted.acceptOffer(await browser.offer()));
+    expect(found.map((c) => c.address)).toEqual(["203.0.113.7"]);
+    expect(found[0]!.port).toBeGreaterThan(0);
+  });
+});
+
 describe("leg lifecycle", () => {
   test("sendRtp before the leg is connected is dropped and counted", () => {
     const leg = new AgentVideoLeg({ callerH264Fmtp: CALLER });
@@ -160,6 +196,23 @@ describe("leg lifecycle", () => {
     expect(clock.pending()).toBe(0);
   });
 
+  test("a browser that goes silent without a DTLS close (werift sends none) closes the leg as inactive; RTCP keeps it open", async () => {
+    const clock = new FakeClock();
+    const { browser, leg } = await connected("lean", { clock, inactivityTimeoutMs: 6000 });
+    const reasons: string[] = [];
+    leg.on("closed", (r) => reasons.push(r));
+    clock.advance(5000);
+    const pli = waitForEvent(leg, "keyframe-request", 3000);
+    await browser.transceiver.receiver.sendRtcpPLI(leg.negotiated!.localSsrc);
+    await pli; // RTCP from the browser at t=5 s
+    clock.advance(5000);
+    expect(reasons).toEqual([]);
+    await browser.close();
+    clock.advance(1000);
+    expect(reasons).toEqual(["inactive"]);
+    expect(clock.pending()).toBe(0);
+  });
+
   test("close() after connect emits closed('local') once and stops sending", async () => {
     const { leg } = await connected("lean");
     const reasons: string[] = [];
@@ -170,15 +223,15 @@ describe("leg lifecycle", () => {
     expect(leg.sendRtp(callerPacket(1))).toBe(false);
   });
 
-  test("acceptOffer twice, or after close, is a typed error", async () => {
-    const browser = new WeriftBrowser();
+  test("acceptOffer twice, or an offer without the caller's packetization-mode, is a typed error", async () => {
+    const browser = new WeriftBrowser({ h264Fmtps: ["level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"] });
     const leg = new AgentVideoLeg({ callerH264Fmtp: CALLER });
-    cleanups.push(() => browser.close(), () => leg.close());
+    const mode0Caller = new AgentVideoLeg({ callerH264Fmtp: "profile-level-id=42e00c;packetization-mode=0" });
+    cleanups.push(() => browser.close(), () => leg.close(), () => mode0Caller.close());
     const offer = await browser.offer();
     await leg.acceptOffer(offer);
     await expect(leg.acceptOffer(offer)).rejects.toMatchObject({ name: "WebRtcLegError", code: "closed" });
-    const vp8Caller = new AgentVideoLeg({ callerH264Fmtp: "profile-level-id=640028;packetization-mode=1" });
-    await expect(vp8Caller.acceptOffer(offer)).rejects.toMatchObject({ code: "no-matching-h264" });
-    vp8Caller.close();
+    await expect(mode0Caller.acceptOffer(offer)).rejects.toMatchObject({ code: "no-matching-h264" });
+    expect(mode0Caller.closed).toBe(false); // nothing was set up: the caller may still close() it
   });
 });

@@ -7,11 +7,13 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as sdpTransform from "sdp-transform";
+import { parseSdp, type Codec, type MediaDescription } from "../../../src/sdp/index.ts";
 import { chooseBrowserH264, restrictBrowserOffer, WebRtcLegError } from "../../../src/webrtc/index.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "..", "fixtures", "webrtc");
 const CHROME_OFFER = readFileSync(join(FIXTURES, "chromium-156-video-offer.sdp"), "utf8");
-const chromeVideo = () => sdpTransform.parse(CHROME_OFFER).media[0]!;
+const chromeVideo = () => parseSdp(CHROME_OFFER).media[0]!;
+const without = (m: MediaDescription, drop: (c: Codec) => boolean): MediaDescription => ({ ...m, codecs: m.codecs.filter((c) => !drop(c)) });
 
 function errorCode(fn: () => unknown): string | undefined {
   try { fn(); } catch (err) { return err instanceof WebRtcLegError ? err.code : `not a WebRtcLegError: ${err}`; }
@@ -25,6 +27,7 @@ describe("chooseBrowserH264 against Chromium 156's offer", () => {
     expect(c.packetizationMode).toBe(1);
     expect(c.offeredFmtp).toBe("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
     expect(c.answerFmtp).toBe("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e00c");
+    expect(c.callerMaxBitrateKbps).toBe(384); // H.264 Table A-1, level 1.2
   });
 
   test("CBP mode-0 caller (TS 26.114 style, 42C00C upper case) gets 42e01f mode 0 (PT 114)", () => {
@@ -34,10 +37,10 @@ describe("chooseBrowserH264 against Chromium 156's offer", () => {
     expect(c.answerFmtp).toBe("level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e00c");
   });
 
-  test("absent packetization-mode means mode 0, absent profile-level-id means baseline 1.0 (RFC 6184)", () => {
+  test("absent packetization-mode means mode 0; a caller stating no level gets the browser form 42e01f", () => {
     const c = chooseBrowserH264(chromeVideo(), "");
     expect(c.payloadType).toBe(114);
-    expect(c.answerFmtp).toContain("profile-level-id=42e00a");
+    expect(c.answerFmtp).toContain("profile-level-id=42e01f");
   });
 
   test("a baseline (not constrained) caller still prefers the browser's constrained baseline", () => {
@@ -45,20 +48,20 @@ describe("chooseBrowserH264 against Chromium 156's offer", () => {
   });
 
   test("a baseline caller falls back to the browser's plain baseline when no constrained baseline is offered", () => {
-    const m = chromeVideo();
-    m.rtp = m.rtp.filter((r) => r.payload !== 108 && r.payload !== 114);
+    const m = without(chromeVideo(), (c) => c.payloadType === 108 || c.payloadType === 114);
     expect(chooseBrowserH264(m, "profile-level-id=42e01f;packetization-mode=1").payloadType).toBe(102);
   });
 
-  test("a Main-profile caller gets Main (4d001f), never baseline", () => {
-    expect(chooseBrowserH264(chromeVideo(), "profile-level-id=4d0028;packetization-mode=1").payloadType).toBe(116);
-    expect(chooseBrowserH264(chromeVideo(), "profile-level-id=4d0028;packetization-mode=0").payloadType).toBe(39);
+  test("a Main/High caller is answered with the browser's constrained baseline at 42e01f (avsplit relays CBP)", () => {
+    const c = chooseBrowserH264(chromeVideo(), "profile-level-id=4d0028;packetization-mode=1");
+    expect(c.payloadType).toBe(108);
+    expect(c.answerFmtp).toContain("profile-level-id=42e01f");
   });
 
-  test("no H.264 format with the caller's profile and mode: no-matching-h264", () => {
-    expect(errorCode(() => chooseBrowserH264(chromeVideo(), "profile-level-id=640028;packetization-mode=1"))).toBe("no-matching-h264");
-    const vp8Only = chromeVideo();
-    vp8Only.rtp = vp8Only.rtp.filter((r) => r.codec !== "H264");
+  test("no (constrained) baseline H.264 in the caller's mode: no-matching-h264", () => {
+    const mode1Only = without(chromeVideo(), (c) => c.name === "H264" && c.params.some((p) => p.key === "packetization-mode" && p.value === "0"));
+    expect(errorCode(() => chooseBrowserH264(mode1Only, "profile-level-id=42e01f;packetization-mode=0"))).toBe("no-matching-h264");
+    const vp8Only = without(chromeVideo(), (c) => c.name === "H264");
     expect(errorCode(() => chooseBrowserH264(vp8Only, "packetization-mode=1"))).toBe("no-matching-h264");
   });
 
@@ -83,9 +86,10 @@ describe("restrictBrowserOffer", () => {
     expect(r.remoteSsrc).toBe(2317337008);
     expect(r.mid).toBe("0");
     // ICE and DTLS parameters survive untouched.
-    expect(m.iceUfrag).toBe(chromeVideo().iceUfrag);
+    const original = sdpTransform.parse(CHROME_OFFER).media[0]!;
+    expect(m.iceUfrag).toBe(original.iceUfrag!);
     expect(m.fingerprint ?? sdpTransform.parse(r.sdp).fingerprint).toBeDefined();
-    expect(m.candidates!.length).toBe(chromeVideo().candidates!.length);
+    expect(m.candidates!.length).toBe(original.candidates!.length);
   });
 
   test("rejects what a video widget never offers: audio, two m-lines, plain RTP, a disabled m-line, no mid", () => {

@@ -3,11 +3,12 @@
  * capture pacing, looping with continuous sequence numbers and timestamps.
  */
 import { readPcapFile } from "../../../support/pcap.ts";
+import { PEERS } from "../../../support/peers.ts";
 import { NalType, isKeyframe } from "../../../../src/media/h264/index.ts";
 import { RtpHeaderView, writeSequenceNumber, writeTimestamp } from "../../../../src/media/rtp/index.ts";
 
 /** Packetization-mode 1 (STAP-A + FU-A), Constrained Baseline 352x288, PT 97. */
-export const CALLER_PCAP = "/work/shared/peers/media/h264_rtp.pcap";
+export const CALLER_PCAP = `${PEERS}/media/h264_rtp.pcap`;
 /**
  * Packetization-mode 0 (single NAL units <= 1100 bytes), same format; made by
  * test/fixtures/webrtc/make-h264-mode0-pcap.ts. (Rebuilding mode 0 from CALLER_PCAP's FU-A gives NAL
