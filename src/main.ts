@@ -3,7 +3,7 @@
  * and stops them in order: stop taking calls, drain, end what is left, flush the database.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { applyConsoleSettings } from "./config/console-settings.ts";
 import type { LoadedConfig } from "./config/load.ts";
 import { parseHostPort } from "./config/net.ts";
@@ -26,6 +26,7 @@ import { UserRepository } from "./store/users.ts";
 import { WebSessionRepository } from "./store/web-sessions.ts";
 import { SettingsRepository } from "./store/settings.ts";
 import { MediaFileStore } from "./store/media-files.ts";
+import { SwitchImageStore } from "./store/switch-image.ts";
 import { VERSION } from "./version.ts";
 
 const log = createLogger("appliance");
@@ -131,10 +132,12 @@ export class Appliance {
         agentForToken: (agentId, token) => c.agent.some((a) => a.id === agentId && a.token !== "" && safeEqual(a.token, token)),
         evidence: {
           files: new MediaFileStore(this.store.sqlite, this.store.db, this.audit, c.node.data_dir),
+          audit: this.audit,
           sessionAgent: (id) => this.calls?.sessions.get(id)?.agentId,
           displayImagePath: () => {
-            const image = new SettingsRepository(this.store.db).all()["widget.display_image"];
-            return typeof image === "string" && image ? (isAbsolute(image) ? image : join(c.node.data_dir, image)) : undefined;
+            const images = new SwitchImageStore(c.node.data_dir);
+            const image = images.current();
+            return image && images.path(image);
           },
         },
       },

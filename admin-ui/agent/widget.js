@@ -1,14 +1,31 @@
-// avsplit agent widget: signalling over a WebSocket, one video-only WebRTC leg per bound session.
-// Usage: const w = new AvsplitAgent({ callerVideo, agentVideo }); w.addEventListener("session", ...); w.connect({ agent, token });
+// avsplit agent widget SDK: signalling over a WebSocket, one video-only WebRTC leg per bound session, and the
+// agent's commands (hang up, audio <-> video, still image or screen instead of the camera, screenshots).
+// Usage: const w = new AvsplitAgent({ callerVideo, agentVideo }); w.addEventListener("session-bound", ...); w.connect({ agent, token });
+// Events and commands: docs/widget-sdk.md.
+import { sampleQuality } from "./quality.js";
+
+const IMAGE_SIZE = { width: 640, height: 480 };
+/** No new caller frame for this long while the leg is up => tell the agent the caller sends no video. */
+const NO_VIDEO_AFTER_MS = 6000;
+/** A video leg not connected this long after the offer went out has failed (ICE/DTLS blocked on the way). */
+const CONNECT_TIMEOUT_MS = 10000;
+
 export class AvsplitAgent extends EventTarget {
-  constructor({ callerVideo, agentVideo, base = location.origin }) {
+  constructor({ callerVideo, agentVideo, base = location.origin, statsIntervalMs = 1000 } = {}) {
     super();
     this.callerVideo = callerVideo;
     this.agentVideo = agentVideo;
     this.base = base;
+    this.statsIntervalMs = statsIntervalMs;
     this.session = null;
     this.pc = null;
+    this.sender = null;
     this.camera = null;
+    /** "camera" or "image": what the caller sees when no screen is shared. */
+    this.display = "camera";
+    this.screen = null;
+    this.image = null;
+    this.quality = null;
     this.retryMs = 500;
     this.closed = false;
   }
@@ -24,7 +41,7 @@ export class AvsplitAgent extends EventTarget {
       // The token travels in the first message, never in a URL (URLs end up in logs).
       ws.send(JSON.stringify({ type: "hello", agent: auth.agent, token: auth.token }));
     };
-    ws.onmessage = (ev) => this.onMessage(JSON.parse(ev.data));
+    ws.onmessage = (ev) => void this.onMessage(JSON.parse(ev.data)).catch((err) => this.emit("error", { code: "internal", message: err.message }));
     ws.onclose = (ev) => {
       this.emit("connection", { state: "closed", code: ev.code, reason: ev.reason });
       if (this.closed || ev.code === 4401 || ev.code === 4403) return;
@@ -41,17 +58,22 @@ export class AvsplitAgent extends EventTarget {
       case "welcome":
         this.emit("connection", { state: "open", agent: msg.agent });
         break;
-      case "session":
+      case "session": {
+        const isNew = this.session?.id !== msg.session.id;
         this.session = msg.session;
+        if (isNew) this.emit("session-bound", msg.session);
         this.emit("session", msg.session);
         if (msg.session.video && !this.pc) await this.joinVideo(msg.session.id);
         else if (!msg.session.video && this.pc) this.leaveVideo();
         break;
+      }
       case "answer":
         if (this.pc && msg.sessionId === this.session?.id) await this.pc.setRemoteDescription({ type: "answer", sdp: msg.sdp });
         break;
       case "unbound":
         this.leaveVideo();
+        // A shared screen must not carry over into the agent's next call.
+        await this.shareScreen(false);
         this.session = null;
         this.emit("session-ended", msg);
         break;
@@ -59,7 +81,7 @@ export class AvsplitAgent extends EventTarget {
         this.emit("notice", msg);
         break;
       case "error":
-        this.emit("error", msg);
+        this.emit("error", { code: "server", message: msg.message });
         break;
     }
   }
@@ -67,36 +89,203 @@ export class AvsplitAgent extends EventTarget {
   async joinVideo(sessionId) {
     const pc = new RTCPeerConnection({ iceServers: this.session?.iceServers ?? [] });
     this.pc = pc;
-    try {
-      this.camera ??= await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
-      if (this.agentVideo) this.agentVideo.srcObject = this.camera;
-      const transceiver = pc.addTransceiver(this.camera.getVideoTracks()[0], { direction: "sendrecv" });
-      const h264 = RTCRtpReceiver.getCapabilities("video").codecs.filter((c) => /h264/i.test(c.mimeType));
-      if (h264.length) transceiver.setCodecPreferences(h264);
-    } catch (err) {
-      // No camera: still receive the caller's video.
-      pc.addTransceiver("video", { direction: "recvonly" });
-      this.emit("error", { message: `camera unavailable: ${err.message}` });
+    if (this.display === "camera") {
+      try {
+        this.camera ??= await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+      } catch (err) {
+        // No camera: the caller sees the still image instead.
+        this.display = "image";
+        this.emit("error", { code: "camera-unavailable", message: `camera unavailable: ${err.message}` });
+        this.emit("display", { mode: "image" });
+      }
     }
+    const track = await this.sourceTrack();
+    const transceiver = pc.addTransceiver(track, { direction: "sendrecv" });
+    this.sender = transceiver.sender;
+    const h264 = RTCRtpReceiver.getCapabilities("video").codecs.filter((c) => /h264/i.test(c.mimeType));
+    if (h264.length && transceiver.setCodecPreferences) transceiver.setCodecPreferences(h264);
+    this.showOutgoing(track);
+    // The camera is the default; anything else the caller sees from the start is recorded.
+    if (this.display === "image" || this.screen) void this.recordSource();
     pc.ontrack = (ev) => {
       if (this.callerVideo) this.callerVideo.srcObject = new MediaStream([ev.track]);
-      this.emit("video", { state: "started" });
+      this.emit("video-started", { sessionId });
     };
-    pc.onconnectionstatechange = () => this.emit("video", { state: pc.connectionState });
+    let failed = false;
+    const fail = (message) => {
+      if (failed || this.pc !== pc) return;
+      failed = true;
+      this.emit("error", { code: "video-failed", message });
+    };
+    pc.onconnectionstatechange = () => pc.connectionState === "failed" && fail("the video connection failed");
+    setTimeout(() => pc.connectionState !== "connected" && fail(`the video connection did not come up within ${CONNECT_TIMEOUT_MS / 1000} s`), CONNECT_TIMEOUT_MS);
+    this.watchQuality(pc);
     await pc.setLocalDescription(await pc.createOffer());
     await new Promise((resolve) => {
       if (pc.iceGatheringState === "complete") return resolve();
       pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && resolve();
       setTimeout(resolve, 2000);
     });
-    this.send({ type: "join", sessionId, sdp: pc.localDescription.sdp });
+    if (this.pc === pc) this.send({ type: "join", sessionId, sdp: pc.localDescription.sdp });
   }
 
   leaveVideo() {
-    this.pc?.close();
+    if (!this.pc) return;
+    this.pc.close();
     this.pc = null;
+    this.sender = null;
+    clearInterval(this.qualityTimer);
+    this.quality = null;
     if (this.callerVideo) this.callerVideo.srcObject = null;
-    this.emit("video", { state: "stopped" });
+    this.emit("video-stopped", { sessionId: this.session?.id ?? null });
+  }
+
+  /** What the caller should see now: the shared screen, else the still image or the camera. */
+  async sourceTrack() {
+    if (this.screen) return this.screen.getVideoTracks()[0];
+    if (this.display === "image" || !this.camera) return (await this.imageStream()).getVideoTracks()[0];
+    return this.camera.getVideoTracks()[0];
+  }
+
+  showOutgoing(track) {
+    if (this.agentVideo) this.agentVideo.srcObject = track ? new MediaStream([track]) : null;
+  }
+
+  async applySource() {
+    const track = await this.sourceTrack();
+    if (this.sender) await this.sender.replaceTrack(track);
+    this.showOutgoing(track);
+    if (this.sender) await this.recordSource();
+  }
+
+  /** What the caller is shown is part of the call's record (audited on the appliance). */
+  async recordSource() {
+    if (!this.session) return;
+    const source = this.screen ? "screen" : this.display === "image" || !this.camera ? "image" : "camera";
+    await this.api(`/agent/api/sessions/${encodeURIComponent(this.session.id)}/display`, {
+      method: "POST", body: JSON.stringify({ source }), headers: { "content-type": "application/json" },
+    }).catch((err) => this.emit("error", { code: "server", message: `display change not recorded: ${err.message}` }));
+  }
+
+  /** The display image painted on a canvas, as a 5 fps track (repainted so the encoder keeps producing frames). */
+  async imageStream() {
+    if (this.image) return this.image.stream;
+    const img = new Image();
+    img.src = new URL("/agent/display-image", this.base).href;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    Object.assign(canvas, IMAGE_SIZE);
+    const g = canvas.getContext("2d");
+    const paint = () => {
+      g.fillStyle = "#000";
+      g.fillRect(0, 0, canvas.width, canvas.height);
+      const scale = Math.min(canvas.width / img.naturalWidth, canvas.height / img.naturalHeight);
+      const w = img.naturalWidth * scale;
+      const h = img.naturalHeight * scale;
+      g.drawImage(img, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
+    };
+    paint();
+    const stream = canvas.captureStream(5);
+    const timer = setInterval(paint, 200);
+    this.image = { stream, canvas, timer };
+    return stream;
+  }
+
+  /** "image": the caller sees the display image instead of the camera; "camera": back to the camera. */
+  async setDisplay(mode) {
+    if (mode !== "image" && mode !== "camera") throw new TypeError(`display mode must be "image" or "camera", not ${mode}`);
+    if (mode === "camera" && !this.camera) {
+      try {
+        this.camera = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+      } catch (err) {
+        this.emit("error", { code: "camera-unavailable", message: `camera unavailable: ${err.message}` });
+        return;
+      }
+    }
+    this.display = mode;
+    await this.applySource();
+    this.emit("display", { mode });
+  }
+
+  /** Shares a screen, window or tab with the caller in place of the camera (or image); off: back to it. */
+  async shareScreen(on) {
+    if (on && !this.screen) {
+      try {
+        this.screen = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      } catch (err) {
+        this.emit("error", { code: "share-failed", message: `screen sharing failed: ${err.message}` });
+        return;
+      }
+      const track = this.screen.getVideoTracks()[0];
+      track.addEventListener("ended", () => void this.shareScreen(false));
+      await this.applySource();
+      this.emit("share", { on: true, label: track.label });
+    } else if (!on && this.screen) {
+      const screen = this.screen;
+      this.screen = null;
+      await this.applySource();
+      screen.getTracks().forEach((t) => t.stop());
+      this.emit("share", { on: false });
+    }
+  }
+
+  /**
+   * A PNG of the caller's current video frame at its own size, stored with the session on the appliance.
+   * Resolves with the stored file ({ id, url, width, height, bytes, sha256, createdAt }).
+   */
+  async screenshot() {
+    const video = this.callerVideo;
+    if (!this.session || !video || !video.videoWidth) throw new Error("no caller video to capture");
+    const canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    const png = await new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"));
+    const res = await this.api(`/agent/api/sessions/${encodeURIComponent(this.session.id)}/screenshots`, { method: "POST", body: png, headers: { "content-type": "image/png" } });
+    const file = await res.json();
+    this.emit("screenshot", file);
+    return file;
+  }
+
+  /** The screenshots stored for the current session. */
+  async screenshots() {
+    if (!this.session) return [];
+    return (await this.api(`/agent/api/sessions/${encodeURIComponent(this.session.id)}/screenshots`)).json();
+  }
+
+  /** fetch() with the agent's credentials: the embed token in headers, or the console cookie plus its CSRF token. */
+  async api(path, init = {}) {
+    const headers = new Headers(init.headers);
+    if (this.auth?.token) {
+      headers.set("x-avsplit-agent", this.auth.agent);
+      headers.set("authorization", `Bearer ${this.auth.token}`);
+    } else if (init.method && init.method !== "GET") {
+      this.csrf ??= (await (await fetch(new URL("/agent/api/csrf", this.base), { credentials: "same-origin" })).json()).csrf;
+      if (this.csrf) headers.set("x-csrf-token", this.csrf);
+    }
+    const res = await fetch(new URL(path, this.base), { ...init, headers, credentials: "same-origin" });
+    if (!res.ok) throw new Error(`${res.status} ${(await res.text()).slice(0, 200)}`);
+    return res;
+  }
+
+  watchQuality(pc) {
+    let lastFrames = 0;
+    let lastFrameAt = performance.now();
+    let warned = false;
+    this.qualityTimer = setInterval(async () => {
+      if (this.pc !== pc) return;
+      this.quality = await sampleQuality(pc, this.quality);
+      const frames = this.quality.caller?.framesDecoded ?? 0;
+      if (frames !== lastFrames) {
+        lastFrames = frames;
+        lastFrameAt = this.quality.at;
+        warned = false;
+      } else if (!warned && pc.connectionState !== "failed" && this.quality.at - lastFrameAt > NO_VIDEO_AFTER_MS) {
+        warned = true;
+        this.emit("notice", { sessionId: this.session?.id ?? null, code: "no-caller-video" });
+      }
+      this.emit("stats", this.quality);
+    }, this.statsIntervalMs);
   }
 
   hangup() { if (this.session) this.send({ type: "hangup", sessionId: this.session.id }); }
@@ -108,6 +297,8 @@ export class AvsplitAgent extends EventTarget {
     this.closed = true;
     this.leaveVideo();
     this.camera?.getTracks().forEach((t) => t.stop());
+    this.screen?.getTracks().forEach((t) => t.stop());
+    if (this.image) clearInterval(this.image.timer);
     this.ws?.close();
   }
 }

@@ -16,6 +16,8 @@ export interface PageProps {
 
 const NAV: [string, TextKey, Permission][] = [
   ["/console/", "dashboard", "dashboard:view"],
+  ["/console/sessions", "sessions", "sessions:view"],
+  ["/console/config", "config", "config:view"],
   ["/console/users", "users", "users:manage"],
   ["/console/audit", "audit", "audit:view"],
 ];
@@ -47,7 +49,7 @@ export function Layout(props: PageProps) {
           {props.user && (
             <form method="post" action="/logout" class="inline">
               <input type="hidden" name="_csrf" value={props.csrfToken} />
-              <span>{props.user.username} ({props.user.role})</span> <button type="submit">{t.signOut}</button>
+              <span>{props.user.username} ({props.user.role})</span> <a href="/console/api-token">{t.apiToken}</a> <button type="submit">{t.signOut}</button>
             </form>
           )}
         </header>

@@ -6,6 +6,7 @@ import { Appliance, databasePath } from "../main.ts";
 import { AuditLog } from "../store/audit-log.ts";
 import { exportAudit, verifyExportFile, type ExportFormat } from "../store/audit-export.ts";
 import { backupTo, restoreFrom } from "../store/backup.ts";
+import { isZip, verifyEvidenceFile } from "../store/evidence-verify.ts";
 import { openStore } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
 import { ROLES, UserRepository, type Role } from "../store/users.ts";
@@ -118,7 +119,10 @@ export async function audit(args: string[]): Promise<number> {
   }
   if (action === "verify") {
     const { values, positionals } = parse(rest, COMMON_OPTIONS, { min: 0, max: 1, names: "at most one FILE" });
-    const report = positionals[0] ? verifyExportFile(positionals[0]) : await withStore(values, async (store) => new AuditLog(store.sqlite).verify());
+    const file = positionals[0];
+    const report = !file
+      ? await withStore(values, async (store) => new AuditLog(store.sqlite).verify())
+      : isZip(await Bun.file(file).slice(0, 4).bytes()) ? await verifyEvidenceFile(file) : verifyExportFile(file);
     const what = positionals[0] ?? "database";
     if (report.ok) {
       console.log(`${what}: OK, ${report.rows} events${report.rows ? `, seq ${report.firstSeq}..${report.lastSeq}, last hash ${report.lastHash}` : ""}`);

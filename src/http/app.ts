@@ -9,7 +9,13 @@ import type { WebSessionRepository } from "../store/web-sessions.ts";
 import type { AuthEnv } from "./auth/context.ts";
 import { csrfProtection, sessionMiddleware } from "./auth/middleware.ts";
 import { agentRoutes, type AgentRouteDeps } from "./agent/routes.ts";
+import { apiRoutes } from "./api/routes.ts";
+import { apiTokenRoutes } from "./console/api-token.tsx";
 import { auditRoutes } from "./console/audit.tsx";
+import { configRoutes } from "./console/config.tsx";
+import type { ConsoleDeps } from "./console/console-deps.ts";
+import { evidenceRoutes } from "./console/evidence.ts";
+import { sessionRoutes } from "./console/sessions.tsx";
 import { dashboardRoutes } from "./console/dashboard.tsx";
 import { signInRoutes } from "./console/sign-in.tsx";
 import { userRoutes } from "./console/users.tsx";
@@ -28,6 +34,8 @@ export interface AppDeps {
   audit: AuditLog;
   setupCode: () => string | undefined;
   agents: AgentRouteDeps;
+  /** Session history/detail, configuration, evidence packages and the REST API; their routes exist only with it. */
+  console?: ConsoleDeps;
 }
 
 export function createApp(deps: AppDeps): Hono<AuthEnv> {
@@ -45,9 +53,16 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
   app.route("/", signInRoutes(deps));
   app.get("/", (c) => c.redirect(deps.users.count() === 0 ? "/setup" : "/console/", 303));
   app.route("/agent", agentRoutes(deps.agents));
-  app.route("/console", dashboardRoutes({ sessions: deps.sessions }));
+  app.route("/console", dashboardRoutes({ sessions: deps.console?.history ?? deps.sessions, live: deps.console?.live }));
   app.route("/console/users", userRoutes(deps));
   app.route("/console/audit", auditRoutes(deps));
+  if (deps.console) {
+    app.route("/console/sessions", evidenceRoutes(deps.console));
+    app.route("/console/sessions", sessionRoutes(deps.console));
+    app.route("/console/config", configRoutes(deps.console));
+    app.route("/console/api-token", apiTokenRoutes(deps.console));
+    app.route("/api", apiRoutes(deps.console));
+  }
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((err, c) => {
     log.error("unhandled error in route", { path: c.req.path, err });

@@ -38,7 +38,7 @@ Call-ID, Max-Forwards, Expires, single-instance headers, Content-Length) so that
 Serialization re-encodes the header text (~1.2 KB here), which dominates its cost.
 
 Analysis (2026-11-26, this 2-core VM at load average 10–13 from other builds/tests): parse+serialize measured
-≈ 60–66k/s. CPU-time microbenchmarks of the pieces: splitting 40 header lines ≈ 2.2 µs, UTF-8 decode + framing
+≈ 50–67k/s across runs. CPU-time microbenchmarks of the pieces: splitting 40 header lines ≈ 2.2 µs, UTF-8 decode + framing
 ≈ 0.5 µs, eager validation ≈ 5 µs, body copy ≈ 0.3 µs, serialize ≈ 2.7 µs (a bare \`Buffer.from\` of the 1.2 KB
 header string alone ≈ 1.8 µs). An experiment with validation switched off gave parse ≈ 6–7 µs and
 parse+serialize ≈ 11–13 µs (78–93k/s) on the same box, so dropping validation would not reach the goal here

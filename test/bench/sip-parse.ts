@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { createResponse, parseMessage, SipRequest } from "../../src/sip/message/index.ts";
 
 const raw = new Uint8Array(readFileSync(join(import.meta.dir, "../fixtures/sip/volte-video-invite.sip")));
-const ROUNDS = Number(process.env.ROUNDS ?? 7);
-const PER_ROUND = Number(process.env.PER_ROUND ?? 20000);
+const ROUNDS = Number(process.env.ROUNDS ?? 20);
+const PER_ROUND = Number(process.env.PER_ROUND ?? 10000);
 
 let sink = 0;
 function measure(name: string, fn: () => number): { name: string; rate: number } {

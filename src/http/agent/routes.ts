@@ -1,7 +1,8 @@
 /**
- * The agent widget: its page and assets, and the /agent/ws signalling socket. A widget authenticates with the
- * console session cookie (agent role) or, embedded in an agent desktop, with the agent's token from avsplit.toml
- * sent in its first message.
+ * The agent widget: its page, the SDK modules (widget.js, <avsplit-agent> in avsplit-agent.js), the /agent/ws
+ * signalling socket and the widget's HTTP API (evidence-routes.ts). A widget authenticates with the console session
+ * cookie (agent role) or, embedded in an agent desktop, with the agent's token from avsplit.toml, sent in its first
+ * WebSocket message and in request headers. docs/widget-sdk.md describes it for integrators.
  */
 import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/bun";
@@ -9,28 +10,35 @@ import type { WSContext } from "hono/ws";
 import pageHtml from "../../../admin-ui/agent/index.html" with { type: "text" };
 import pageJs from "../../../admin-ui/agent/agent-page.js" with { type: "text" };
 import widgetJs from "../../../admin-ui/agent/widget.js" with { type: "text" };
+import elementJs from "../../../admin-ui/agent/avsplit-agent.js" with { type: "text" };
+import stringsJs from "../../../admin-ui/agent/strings.js" with { type: "text" };
+import qualityJs from "../../../admin-ui/agent/quality.js" with { type: "text" };
 import pageCss from "../../../admin-ui/agent/agent.css" with { type: "text" };
+import elementCss from "../../../admin-ui/agent/avsplit-agent.css" with { type: "text" };
 import { createLogger } from "../../observability/log.ts";
 import { agentMessage, type AgentConnection, type AgentGateway, type ServerMessage } from "../../session/agent-protocol.ts";
-import type { AuthEnv, SignedInUser } from "../auth/context.ts";
+import type { AuthEnv } from "../auth/context.ts";
+import { agentOfUser } from "./agent-auth.ts";
+import { agentEvidenceRoutes, type AgentEvidence } from "./evidence-routes.ts";
 
 const log = createLogger("agent-ws");
 
 const ASSETS: Record<string, [string, string]> = {
   "widget.js": [widgetJs, "text/javascript; charset=utf-8"],
   "agent-page.js": [pageJs, "text/javascript; charset=utf-8"],
+  "avsplit-agent.js": [elementJs, "text/javascript; charset=utf-8"],
+  "strings.js": [stringsJs, "text/javascript; charset=utf-8"],
+  "quality.js": [qualityJs, "text/javascript; charset=utf-8"],
   "agent.css": [pageCss, "text/css; charset=utf-8"],
+  "avsplit-agent.css": [elementCss, "text/css; charset=utf-8"],
 };
 
 export interface AgentRouteDeps {
   gateway: AgentGateway;
   /** The agent id an embed token belongs to, if any. */
   agentForToken(agentId: string, token: string): boolean;
-}
-
-function agentOfUser(user: SignedInUser | undefined): string | undefined {
-  if (!user || !user.agentId) return undefined;
-  return user.role === "agent" || user.role === "supervisor" ? user.agentId : undefined;
+  /** Screenshots and the display image; without it the screenshot API answers 503 and the default image is served. */
+  evidence?: AgentEvidence;
 }
 
 export function agentRoutes(deps: AgentRouteDeps): Hono<AuthEnv> {
@@ -38,6 +46,7 @@ export function agentRoutes(deps: AgentRouteDeps): Hono<AuthEnv> {
   // Bun's types call an .html import a bundle; imported `with { type: "text" }` it is the file's text.
   app.get("/", (c) => c.html(pageHtml as unknown as string));
   for (const [name, [body, type]] of Object.entries(ASSETS)) app.get(`/${name}`, (c) => c.body(body, 200, { "content-type": type }));
+  app.route("/", agentEvidenceRoutes(deps.agentForToken, deps.evidence));
 
   app.get(
     "/ws",

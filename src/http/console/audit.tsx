@@ -1,13 +1,12 @@
 /** @jsxImportSource hono/jsx */
 /** Audit log: newest events, chain verification, export download. */
 import { Hono } from "hono";
-import { stream } from "hono/streaming";
 import { Layout } from "../../../admin-ui/views/layout.tsx";
 import { texts } from "../../../admin-ui/i18n.ts";
 import type { AuditLog } from "../../store/audit-log.ts";
-import { exportAudit } from "../../store/audit-export.ts";
 import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
+import { auditDownload } from "./audit-download.ts";
 
 const PAGE_SIZE = 100;
 
@@ -46,22 +45,8 @@ export function auditRoutes(deps: { audit: AuditLog; nodeId: string }): Hono<Aut
     );
   });
 
-  app.get("/export", requirePermission("audit:export"), (c) => {
-    const format = c.req.query("format") === "csv" ? "csv" : "json";
-    const user = c.get("user")!;
-    deps.audit.append({ type: "audit.exported", actor: user.username, data: { format } });
-    c.header("content-type", format === "csv" ? "text/csv; charset=utf-8" : "application/json");
-    c.header("content-disposition", `attachment; filename="avsplit-audit-${new Date().toISOString().slice(0, 10)}.${format}"`);
-    return stream(c, async (s) => {
-      let buffered = "";
-      const flushes: Promise<unknown>[] = [];
-      exportAudit(deps.audit, {}, format, (chunk) => {
-        buffered += chunk;
-        if (buffered.length > 64 * 1024) { flushes.push(s.write(buffered)); buffered = ""; }
-      }, { node: deps.nodeId });
-      flushes.push(s.write(buffered));
-      await Promise.all(flushes);
-    });
-  });
+  app.get("/export", requirePermission("audit:export"), (c) =>
+    auditDownload(deps.audit, { format: c.req.query("format") === "csv" ? "csv" : "json", range: {}, node: deps.nodeId, actor: c.get("user")!.username }),
+  );
   return app;
 }

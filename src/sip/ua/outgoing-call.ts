@@ -38,6 +38,8 @@ export interface InviteOptions {
 }
 
 const MAX_RETRIES = 4;
+/** Early dialogs (forks) tracked per call; provisionals from further forks are ignored. */
+const MAX_EARLY_DIALOGS = 16;
 
 interface EarlyDialog { dialog: Dialog; rseq: RSeqTracker }
 
@@ -129,9 +131,10 @@ export class OutgoingCall extends Call {
     }
   }
 
-  private earlyDialog(invite: SipRequest, res: SipResponse, tag: string): EarlyDialog {
+  private earlyDialog(invite: SipRequest, res: SipResponse, tag: string): EarlyDialog | null {
     let e = this.early.get(tag);
     if (!e) {
+      if (this.early.size >= MAX_EARLY_DIALOGS) return null;
       e = { dialog: Dialog.fromUacResponse(invite, res, this.ctx.contact(this.destination.transport), this.destination.transport), rseq: new RSeqTracker() };
       this.early.set(tag, e);
       this.ctx.bind(e.dialog.key, this);
@@ -147,6 +150,7 @@ export class OutgoingCall extends Call {
     let reliable = false;
     if (tag) {
       const e = this.earlyDialog(invite, res, tag);
+      if (!e) return;
       this.dialog ??= e.dialog;
       const rseqValue = res.headers.get("RSeq");
       if (hasOptionTag(res, "Require", "100rel") && rseqValue !== undefined) {

@@ -40,7 +40,7 @@ const framesDecoded = (page: Page) =>
   page.evaluate(async () => {
     const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
     if (!pc) return 0;
-    for (const r of (await pc.getStats()).values()) if (r.type === "inbound-rtp" && r.kind === "video") return r.framesDecoded ?? 0;
+    for (const r of (await pc.getStats() as unknown as Map<string, { type: string; kind?: string; framesDecoded?: number; frameWidth?: number }>).values()) if (r.type === "inbound-rtp" && r.kind === "video") return r.framesDecoded ?? 0;
     return 0;
   });
 

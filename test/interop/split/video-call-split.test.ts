@@ -32,7 +32,7 @@ const framesDecoded = (page: Page = browser.page) =>
   page.evaluate(async () => {
     const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
     if (!pc) return { frames: 0, width: 0 };
-    for (const r of (await pc.getStats()).values()) {
+    for (const r of (await pc.getStats() as unknown as Map<string, { type: string; kind?: string; framesDecoded?: number; frameWidth?: number }>).values()) {
       if (r.type === "inbound-rtp" && r.kind === "video") return { frames: r.framesDecoded ?? 0, width: r.frameWidth ?? 0 };
     }
     return { frames: 0, width: 0 };

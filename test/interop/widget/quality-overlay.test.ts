@@ -1,0 +1,108 @@
+/**
+ * Quality overlay and the widget's clear messages: during a video call the overlay shows the caller's resolution,
+ * frame rate, bitrate and loss (received) and ours (sent); a voice-only caller gets the audio-call hint; a video
+ * caller whose phone sends no video gets the "no video from the caller" message. The en strings replace zh-CN.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
+import { pollUntil } from "../../support/poll.ts";
+import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
+import { scenarioDir } from "../sip/sipp.ts";
+import { openWidget, startCall, textOf, videoCounters } from "./widget-call.ts";
+
+let h: SplitHarness;
+let browser: ChromiumSession;
+let scenarios: { dir: string; cleanup(): void };
+
+beforeAll(async () => {
+  h = await startSplitHarness();
+  scenarios = scenarioDir();
+  browser = await launchChromium({ args: ["--ignore-certificate-errors"] });
+}, 20_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+  scenarios?.cleanup();
+});
+
+test("the overlay shows resolution, frame rate, bitrate and loss both ways during a video call", async () => {
+  const page = browser.page;
+  await openWidget(page, h);
+  const call = await startCall(h, scenarios.dir, page);
+  await pollUntil(() => videoCounters(page), (c) => c.framesDecoded > 10, 15_000, "the caller's video");
+  const overlay = await pollUntil(
+    () => textOf(page, "quality"),
+    (t) => /^收 352×288 \d+ fps \d+ kbit\/s 丢包 [\d.]+%$/m.test(t) && /^发 \d+×\d+ \d+ fps \d+ kbit\/s/m.test(t),
+    8000, "the quality overlay",
+  );
+  const received = /^收 352×288 (\d+) fps (\d+) kbit\/s/m.exec(overlay)!;
+  expect(Number(received[1])).toBeGreaterThan(5);
+  expect(Number(received[2])).toBeGreaterThan(50);
+  expect(/^发 \d+×\d+ \d+ fps (\d+) kbit\/s/m.exec(overlay)![1]).not.toBe("0");
+  const [caller, cc] = await call.hangup();
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+  await pollUntil(() => textOf(page, "quality"), (t) => t === "", 5000, "the overlay cleared after the call");
+}, 30_000);
+
+test("a voice-only caller: the widget says it is an audio call and offers the video request, in English", async () => {
+  const page = browser.page;
+  await openWidget(page, h, "&lang=en");
+  expect(await textOf(page, "hangup")).toBe("Hang up");
+  const call = await startCall(h, scenarios.dir, page, "uac_audio_until_bye.xml");
+  await pollUntil(() => textOf(page, "status"), (s) => s === "Audio call", 8000, "the audio-call status");
+  expect(await textOf(page, "notice")).toContain("audio-only call");
+  expect(await page.isEnabled('[data-avsplit="video-on"]')).toBe(true);
+  expect(await page.isEnabled('[data-avsplit="screenshot"]')).toBe(false);
+  const [caller, cc] = await call.hangup();
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+}, 30_000);
+
+test("a video caller whose phone sends no video: the agent is told the caller's network or phone cannot do video", async () => {
+  const page = browser.page;
+  await openWidget(page, h);
+  const call = await startCall(h, scenarios.dir, page, "uac_av_no_video_until_bye.xml");
+  await pollUntil(() => textOf(page, "status"), (s) => s === "视频通话中", 8000, "the video-call status");
+  await pollUntil(() => textOf(page, "notice"), (s) => s.includes("未收到主叫视频"), 12_000, "the no-video message");
+  expect((await videoCounters(page)).framesDecoded).toBe(0);
+  const [caller, cc] = await call.hangup();
+  expect(caller.code, caller.logs).toBe(0);
+  expect(cc.code, cc.logs).toBe(0);
+}, 30_000);
+
+test("the video leg cannot connect (no ICE candidates get through): the agent is told the video connection failed", async () => {
+  await browser.page.goto("about:blank"); // one widget for the agent: this test's page
+  const page = await browser.context.newPage();
+  try {
+    // Fault injection at the browser's edge: every ICE candidate is dropped from the offer the widget sends and from
+    // the answer it gets, as if a firewall ate the media path; signalling itself still works.
+    await page.addInitScript(() => {
+      const strip = (sdp: string) => sdp.split("\r\n").filter((l) => !l.startsWith("a=candidate")).join("\r\n");
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (typeof data === "string" && data.includes('"join"')) {
+          const msg = JSON.parse(data);
+          data = JSON.stringify({ ...msg, sdp: strip(msg.sdp) });
+        }
+        return send.call(this, data);
+      };
+      const proto = RTCPeerConnection.prototype as unknown as { setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> };
+      const setRemote = proto.setRemoteDescription;
+      proto.setRemoteDescription = function (desc) {
+        return setRemote.call(this, { type: desc.type, sdp: strip(desc.sdp ?? "") });
+      };
+    });
+    await openWidget(page, h);
+    const call = await startCall(h, scenarios.dir, page);
+    await pollUntil(() => textOf(page, "status"), (s) => s === "视频通话中", 8000, "the video-call status");
+    await pollUntil(() => textOf(page, "notice"), (s) => s.includes("视频连接失败"), 15_000, "the video-failed message");
+    expect((await videoCounters(page)).framesDecoded).toBe(0);
+    const [caller, cc] = await call.hangup();
+    expect(caller.code, caller.logs).toBe(0);
+    expect(cc.code, cc.logs).toBe(0);
+  } finally {
+    await page.close();
+  }
+}, 30_000);

@@ -1,0 +1,83 @@
+/**
+ * Shared set-up of the widget interop tests: an appliance with a sipp call center naming agent 1001, a sipp
+ * VoLTE caller (H.264 352x288 pcap) that stays until avsplit hangs up, and the agent's widget in Chromium.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { PEERS } from "../../support/peers.ts";
+import { pollUntil } from "../../support/poll.ts";
+import { AGENTS, callCenterScenario, splitScenario, type SplitHarness } from "../../support/split-harness.ts";
+import { startSipp, type SippResult } from "../sip/sipp.ts";
+
+export const AGENT = AGENTS[0];
+
+export async function openWidget(page: Page, h: SplitHarness, query = ""): Promise<void> {
+  await page.goto("about:blank");
+  await page.goto(`https://127.0.0.1:${h.httpsPort}/agent/?agent=${AGENT.id}${query}#token=${AGENT.token}`);
+  await pollUntil(() => page.evaluate(() => document.querySelector('[data-avsplit="agent"]')?.textContent), (s) => s === AGENT.id, 10_000, "the widget to connect");
+}
+
+export interface RunningCall {
+  sessionId: string;
+  /** Both sipp peers finished (caller, call center). */
+  done: Promise<[SippResult, SippResult]>;
+  /** Hangs up from the widget's button and waits for both sipp peers to finish. */
+  hangup(): Promise<[SippResult, SippResult]>;
+}
+
+/** A caller scenario from test/interop/widget/scenarios, else from the split tests' scenarios, ready for sipp. */
+function callerScenarioFile(dir: string, name: string): string {
+  const own = join(import.meta.dir, "scenarios", name);
+  if (!existsSync(own)) return splitScenario(dir, name);
+  const file = join(dir, `widget-${name}`);
+  writeFileSync(file, readFileSync(own, "utf8").replaceAll("@PEERS@", PEERS));
+  return file;
+}
+
+/** Starts a call that lasts until the widget hangs up; resolves once the session is bound to the agent. */
+export async function startCall(h: SplitHarness, scenarioDirPath: string, page: Page, callerScenario = "uac_av_media_until_bye.xml"): Promise<RunningCall> {
+  const sessions = h.appliance.sessions!;
+  const bound = new Promise<string>((resolve) => {
+    const onEvent = (e: { type: string; sessionId: string }) => {
+      if (e.type !== "session.bound") return;
+      sessions.off("event", onEvent);
+      resolve(e.sessionId);
+    };
+    sessions.on("event", onEvent);
+  });
+  const cc = startSipp(scenarioDirPath, [
+    "-sf", callCenterScenario(scenarioDirPath, AGENT.id), "-i", "127.0.0.1", "-p", String(h.ccPort),
+    "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1",
+  ], 40);
+  const caller = startSipp(scenarioDirPath, [
+    "-sf", callerScenarioFile(scenarioDirPath, callerScenario), "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort),
+    "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort), `127.0.0.1:${h.sipPort}`, "-m", "1",
+  ], 40);
+  const sessionId = await bound;
+  const done = Promise.all([caller.done, cc.done]);
+  return {
+    sessionId,
+    done,
+    async hangup() {
+      await page.click('[data-avsplit="hangup"]');
+      return done;
+    },
+  };
+}
+
+/** The widget's inbound (caller) and outbound (agent) video counters. */
+export function videoCounters(page: Page) {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
+    const out = { framesDecoded: 0, width: 0, height: 0, packetsSent: 0, framesEncoded: 0 };
+    if (!pc) return out;
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === "inbound-rtp" && r.kind === "video") Object.assign(out, { framesDecoded: r.framesDecoded ?? 0, width: r.frameWidth ?? 0, height: r.frameHeight ?? 0 });
+      if (r.type === "outbound-rtp" && r.kind === "video") Object.assign(out, { packetsSent: r.packetsSent ?? 0, framesEncoded: r.framesEncoded ?? 0 });
+    });
+    return out;
+  });
+}
+
+export const textOf = (page: Page, part: string) => page.evaluate((p) => document.querySelector(`[data-avsplit="${p}"]`)?.textContent ?? "", part);
