@@ -21,7 +21,10 @@ import { CallPlane } from "./call-plane.ts";
 import type { SessionManager } from "./session/manager.ts";
 import type { SipStack } from "./sip/index.ts";
 import { SessionRecords } from "./store/session-records.ts";
-import { TrunkRepository } from "./store/trunks.ts";
+import { ApiTokenRepository } from "./store/api-tokens.ts";
+import { SessionHistory } from "./store/session-history.ts";
+import { SipTraceArchive, SipTraceArchiver, traceWithArchive } from "./store/sip-trace-archive.ts";
+import { TrunkDirectory } from "./store/trunk-directory.ts";
 import { UserRepository } from "./store/users.ts";
 import { WebSessionRepository } from "./store/web-sessions.ts";
 import { SettingsRepository } from "./store/settings.ts";
@@ -68,8 +71,17 @@ export class Appliance {
   private setupCode?: string;
 
   private calls?: CallPlane;
+  private journal?: SessionJournal;
+  private traceArchiver?: SipTraceArchiver;
+  private readonly trunks: TrunkDirectory;
+  private readonly history: SessionHistory;
+  private readonly traceArchive: SipTraceArchive;
 
-  private constructor(readonly config: Config, readonly store: Store, readonly audit: AuditLog) {}
+  private constructor(readonly loaded: LoadedConfig, readonly config: Config, readonly store: Store, readonly audit: AuditLog) {
+    this.trunks = new TrunkDirectory(store.db, audit);
+    this.history = new SessionHistory(store.db, audit);
+    this.traceArchive = new SipTraceArchive(config.node.data_dir);
+  }
 
   static async start(loaded: LoadedConfig): Promise<Appliance> {
     setLogLevel(loaded.config.node.log_level);
@@ -80,7 +92,7 @@ export class Appliance {
       for (const key of effective.ignored) log.warn("stored console setting ignored: the config file provisions it", { key });
       const config = effective.config;
       syncProvisioned(store.db, { trunks: config.trunk, agents: config.agent });
-      const appliance = new Appliance(config, store, new AuditLog(store.sqlite));
+      const appliance = new Appliance(loaded, config, store, new AuditLog(store.sqlite));
       await appliance.startCalls();
       await appliance.startHttp();
       appliance.state = "ready";
@@ -96,14 +108,13 @@ export class Appliance {
   private async startCalls(): Promise<void> {
     const calls = await CallPlane.start(this.config);
     this.calls = calls;
-    const journal = new SessionJournal(this.store.sqlite, this.store.db, this.audit, this.config.node.id);
+    const journal = new SessionJournal(this.store.sqlite, this.audit, this.config.node.id);
     calls.sessions.on("event", (e) => journal.record(e));
-    const trunkRecords = new TrunkRepository(this.store.db);
-    calls.sip.ua.on("trunk-state", (name, up, status) => {
-      if (trunkRecords.setState(name, up ? "up" : "down")) {
-        this.audit.append({ type: up ? "trunk.up" : "trunk.down", actor: "system", data: { trunk: name, status } });
-        log[up ? "info" : "warn"](`trunk ${up ? "up" : "down"}`, { trunk: name, status });
-      }
+    this.journal = journal;
+    calls.sip.ua.on("trunk-state", (name, up, status) => this.trunks.recordState(name, up, status));
+    this.traceArchiver = new SipTraceArchiver(calls.sip.trace, this.traceArchive, this.history);
+    calls.sessions.on("event", (e) => {
+      if (e.type === "session.ended") this.traceArchiver?.sessionEnded(e.sessionId);
     });
     this.addCarrier(calls);
   }
@@ -140,6 +151,18 @@ export class Appliance {
             return image && images.path(image);
           },
         },
+      },
+      console: {
+        nodeId: c.node.id,
+        audit: this.audit,
+        history: this.history,
+        trunks: this.trunks,
+        settings: new SettingsRepository(this.store.db),
+        config: this.loaded,
+        dataDir: c.node.data_dir,
+        tokens: new ApiTokenRepository(this.store.sqlite),
+        trace: traceWithArchive(this.calls!.sip.trace, this.traceArchive),
+        live: { mediaStats: (id) => this.calls?.sessions.get(id)?.mediaStats() as Record<string, unknown> | undefined },
       },
       health: {
         ready: () => this.state === "ready",
@@ -181,6 +204,8 @@ export class Appliance {
     if (active() > 0) await Promise.all(this.carriers.map((c) => c.endAll("shutdown")));
     await Promise.all(this.carriers.map((c) => c.close()));
     await this.http?.stop();
+    this.journal?.flush();
+    this.traceArchiver?.close();
     this.audit.append({ type: "appliance.stopped", actor: "system", data: { node: this.config.node.id } });
     this.store.close();
     this.state = "stopped";

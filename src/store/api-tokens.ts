@@ -7,13 +7,6 @@ import type { Database } from "bun:sqlite";
 import { randomBytes } from "node:crypto";
 import type { User } from "./users.ts";
 
-export const API_TOKENS_DDL = `CREATE TABLE IF NOT EXISTS api_tokens (
-  token_hash TEXT PRIMARY KEY NOT NULL,
-  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-  created_at INTEGER NOT NULL,
-  last_used_at INTEGER
-)`;
-
 const sha256 = (s: string) => new Bun.CryptoHasher("sha256").update(s).digest("hex");
 export const API_TOKEN_PREFIX = "avs_";
 
@@ -21,10 +14,6 @@ export type TokenUser = Pick<User, "id" | "username" | "role" | "agentId">;
 
 export class ApiTokenRepository {
   constructor(private readonly sqlite: Database) {}
-
-  available(): boolean {
-    return this.sqlite.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'api_tokens'").get() !== null;
-  }
 
   /** A new token for the user, replacing the previous one; shown once. */
   create(userId: number, at = Date.now()): string {
@@ -37,7 +26,7 @@ export class ApiTokenRepository {
   }
 
   resolve(token: string): TokenUser | undefined {
-    if (!token.startsWith(API_TOKEN_PREFIX) || !this.available()) return undefined;
+    if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
     const hash = sha256(token);
     const row = this.sqlite
       .query<{ id: number; username: string; role: User["role"]; agent_id: string | null; disabled: number }, [string]>(
@@ -47,9 +36,5 @@ export class ApiTokenRepository {
     if (!row || row.disabled) return undefined;
     this.sqlite.run("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", [Date.now(), hash]);
     return { id: row.id, username: row.username, role: row.role, agentId: row.agent_id };
-  }
-
-  revokeAllOf(userId: number): void {
-    if (this.available()) this.sqlite.run("DELETE FROM api_tokens WHERE user_id = ?", [userId]);
   }
 }

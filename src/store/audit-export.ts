@@ -21,39 +21,38 @@ const csvField = (v: string | number | null) => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** `write` receives the export in chunks (a file sink, an HTTP stream, a zip entry). */
-export function exportAudit(
-  log: AuditLog,
-  range: ExportRange,
-  format: ExportFormat,
-  write: (chunk: string) => void,
-  meta: { node: string },
-): ExportSummary {
+const csvRow = (r: AuditRow) => [r.seq, r.ts, new Date(r.ts).toISOString(), r.sessionId, r.type, r.actor, r.data, r.prevHash, r.hash].map(csvField).join(",") + "\r\n";
+
+/**
+ * The export as a pull-based generator of pieces of about `chunkChars` characters (returns the summary), so an
+ * HTTP download produces rows only as fast as the client reads them: memory stays flat for any number of rows.
+ */
+export function* auditExportChunks(log: AuditLog, range: ExportRange, format: ExportFormat, meta: { node: string }, chunkChars = 64 * 1024): Generator<string, ExportSummary> {
   const summary: ExportSummary = { rows: 0, firstSeq: null, lastSeq: null, lastHash: null };
-  const track = (r: AuditRow) => {
+  let buffered = format === "csv"
+    ? CSV_COLUMNS.join(",") + "\r\n"
+    : JSON.stringify({ format: "avsplit-audit-export", version: 1, node: meta.node, exported_at: new Date().toISOString(), range, head: log.headOf() }).slice(0, -1) + ',"rows":[\n';
+  for (const r of log.rows(range)) {
+    buffered += format === "csv" ? csvRow(r) : (summary.rows ? ",\n" : "") + rowJson(r);
     summary.rows++;
     summary.firstSeq ??= r.seq;
     summary.lastSeq = r.seq;
     summary.lastHash = r.hash;
-  };
-  if (format === "csv") {
-    write(CSV_COLUMNS.join(",") + "\r\n");
-    for (const r of log.rows(range)) {
-      track(r);
-      write([r.seq, r.ts, new Date(r.ts).toISOString(), r.sessionId, r.type, r.actor, r.data, r.prevHash, r.hash].map(csvField).join(",") + "\r\n");
-    }
-    return summary;
+    if (buffered.length >= chunkChars) { yield buffered; buffered = ""; }
   }
-  const header = { format: "avsplit-audit-export", version: 1, node: meta.node, exported_at: new Date().toISOString(), range, head: log.headOf() };
-  write(JSON.stringify(header).slice(0, -1) + ',"rows":[\n');
-  let first = true;
-  for (const r of log.rows(range)) {
-    track(r);
-    write((first ? "" : ",\n") + rowJson(r));
-    first = false;
-  }
-  write(`\n],"last":${JSON.stringify({ seq: summary.lastSeq, hash: summary.lastHash })}}\n`);
+  if (format === "json") buffered += `\n],"last":${JSON.stringify({ seq: summary.lastSeq, hash: summary.lastHash })}}\n`;
+  yield buffered;
   return summary;
+}
+
+/** `write` receives the export in chunks (a file sink, a zip entry). */
+export function exportAudit(log: AuditLog, range: ExportRange, format: ExportFormat, write: (chunk: string) => void, meta: { node: string }): ExportSummary {
+  const chunks = auditExportChunks(log, range, format, meta);
+  for (;;) {
+    const next = chunks.next();
+    if (next.done) return next.value;
+    write(next.value);
+  }
 }
 
 interface JsonRow { seq: number; ts: number; session_id: string | null; type: string; actor: string; data: string; prev_hash: string; hash: string }

@@ -28,23 +28,26 @@ export class AuditLog {
     this.insert = sqlite.prepare("INSERT INTO events (seq, ts, session_id, type, actor, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     this.setHead = sqlite.prepare("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
     // Reading the head inside an IMMEDIATE transaction keeps the chain linear even with a second writer (the CLI).
-    const tx = sqlite.transaction((input: AuditEventInput): AuditRow => {
-      const head = this.head.get();
-      const row = {
-        seq: (head?.seq ?? 0) + 1,
-        ts: input.ts ?? Date.now(),
-        sessionId: input.sessionId ?? null,
-        type: input.type,
-        actor: input.actor,
-        data: canonicalJson(input.data ?? {}),
-        prevHash: head?.hash ?? GENESIS_HASH,
-      };
-      const hash = chainHash(row.prevHash, row);
-      this.insert.run(row.seq, row.ts, row.sessionId, row.type, row.actor, row.data, row.prevHash, hash);
-      this.setHead.run(row.seq, hash);
-      return { ...row, hash };
-    });
+    const tx = sqlite.transaction((input: AuditEventInput): AuditRow => this.appendWithin(input));
     this.appendTx = (input) => tx.immediate(input);
+  }
+
+  /** Appends inside a transaction the caller already holds (so other writes can share it). */
+  appendWithin(input: AuditEventInput): AuditRow {
+    const head = this.head.get();
+    const row = {
+      seq: (head?.seq ?? 0) + 1,
+      ts: input.ts ?? Date.now(),
+      sessionId: input.sessionId ?? null,
+      type: input.type,
+      actor: input.actor,
+      data: canonicalJson(input.data ?? {}),
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
+    const hash = chainHash(row.prevHash, row);
+    this.insert.run(row.seq, row.ts, row.sessionId, row.type, row.actor, row.data, row.prevHash, hash);
+    this.setHead.run(row.seq, hash);
+    return { ...row, hash };
   }
 
   append(input: AuditEventInput): AuditRow {

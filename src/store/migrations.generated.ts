@@ -3,10 +3,12 @@ import m0 from "../../migrations/0000_core.sql" with { type: "text" };
 import m1 from "../../migrations/0001_audit_append_only.sql" with { type: "text" };
 import m2 from "../../migrations/0002_evidence.sql" with { type: "text" };
 import m3 from "../../migrations/0003_web_sessions.sql" with { type: "text" };
+import m4 from "../../migrations/0004_api_tokens.sql" with { type: "text" };
 
 export const embeddedMigrations: { tag: string; sql: string }[] = [
   { tag: "0000_core", sql: m0 },
   { tag: "0001_audit_append_only", sql: m1 },
   { tag: "0002_evidence", sql: m2 },
   { tag: "0003_web_sessions", sql: m3 },
+  { tag: "0004_api_tokens", sql: m4 },
 ];

@@ -164,3 +164,11 @@ export const webSessions = sqliteTable(
   },
   (t) => [index("web_sessions_user").on(t.userId)],
 );
+
+/** Per-user REST API tokens; only the sha256 is stored. */
+export const apiTokens = sqliteTable("api_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at").notNull(),
+  lastUsedAt: integer("last_used_at"),
+});

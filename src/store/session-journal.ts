@@ -1,56 +1,83 @@
 /**
  * Persists session events: one audit event each (hash-chained), plus the current state in sessions/legs.
- * Both writes share a transaction, so the tables never disagree with the audit log.
+ * Both writes share one transaction, so the tables never disagree with the audit log. Events raised in one turn of
+ * the event loop (a SIP message typically raises several) are committed together at the end of that turn: a
+ * commit is the expensive part (WAL frames for every touched page), and a call raises about a dozen events.
  */
-import type { Database } from "bun:sqlite";
-import { eq } from "drizzle-orm";
+import type { Database, Statement } from "bun:sqlite";
 import type { SessionEvent } from "../session/events.ts";
 import type { AuditLog } from "./audit-log.ts";
-import type { Db } from "./db.ts";
-import { legs, sessions } from "./schema.ts";
+
+type Row = (string | number | null)[];
 
 export class SessionJournal {
-  constructor(
-    private readonly sqlite: Database,
-    private readonly db: Db,
-    private readonly audit: AuditLog,
-    private readonly nodeId: string,
-  ) {}
+  private readonly write: (batch: SessionEvent[]) => void;
+  private pending: SessionEvent[] = [];
+  private scheduled: ReturnType<typeof setImmediate> | undefined;
+  private readonly stmt: Record<"createSession" | "setState" | "setAnswered" | "bind" | "endSession" | "addLeg" | "setLegState" | "endLeg", Statement<unknown, Row>>;
+
+  constructor(sqlite: Database, private readonly audit: AuditLog, private readonly nodeId: string) {
+    const q = (sql: string) => sqlite.prepare<unknown, Row>(sql);
+    this.stmt = {
+      createSession: q("INSERT INTO sessions (id, node_id, kind, state, caller_number, caller_display_name, started_at) VALUES (?, ?, ?, 'routing', ?, ?, ?)"),
+      setState: q("UPDATE sessions SET state = ? WHERE id = ?"),
+      setAnswered: q("UPDATE sessions SET state = ?, answered_at = ? WHERE id = ?"),
+      bind: q("UPDATE sessions SET agent_id = ? WHERE id = ?"),
+      endSession: q("UPDATE sessions SET state = 'ended', ended_at = ?, end_reason = ? WHERE id = ?"),
+      addLeg: q("INSERT INTO legs (id, session_id, kind, call_id, remote, state, started_at) VALUES (?, ?, ?, ?, ?, 'offered', ?)"),
+      setLegState: q("UPDATE legs SET state = ? WHERE id = ?"),
+      endLeg: q("UPDATE legs SET state = 'ended', ended_at = ?, end_reason = ?, stats = ? WHERE id = ?"),
+    };
+    const tx = sqlite.transaction((batch: SessionEvent[]) => {
+      for (const e of batch) {
+        this.apply(e);
+        const { type, sessionId, at, ...data } = e;
+        const actor = e.type === "session.bound" && e.by ? e.by : "system";
+        this.audit.appendWithin({ type, actor, sessionId, ts: at, data });
+      }
+    });
+    this.write = (batch) => tx.immediate(batch);
+  }
 
   record(e: SessionEvent): void {
-    this.sqlite.transaction(() => {
-      this.apply(e);
-      const { type, sessionId, at, ...data } = e;
-      const actor = e.type === "session.bound" && e.by ? e.by : "system";
-      this.audit.append({ type, actor, sessionId, ts: at, data });
-    }).immediate();
+    this.pending.push(e);
+    this.scheduled ??= setImmediate(() => this.flush());
+  }
+
+  /** Commits what is pending now (also at shutdown, before the database closes). */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.write(batch);
   }
 
   private apply(e: SessionEvent): void {
+    const s = this.stmt;
     switch (e.type) {
       case "session.created":
-        this.db.insert(sessions).values({
-          id: e.sessionId, nodeId: this.nodeId, kind: e.kind, state: "routing", callerNumber: e.callerNumber,
-          callerDisplayName: e.callerDisplayName, startedAt: e.at,
-        }).run();
+        s.createSession.run(e.sessionId, this.nodeId, e.kind, e.callerNumber, e.callerDisplayName, e.at);
         return;
       case "session.state":
-        this.db.update(sessions).set({ state: e.state, ...(e.state === "connected" ? { answeredAt: e.at } : {}) }).where(eq(sessions.id, e.sessionId)).run();
+        if (e.state === "connected") s.setAnswered.run(e.state, e.at, e.sessionId);
+        else s.setState.run(e.state, e.sessionId);
         return;
       case "session.bound":
-        this.db.update(sessions).set({ agentId: e.agentId }).where(eq(sessions.id, e.sessionId)).run();
+        s.bind.run(e.agentId, e.sessionId);
         return;
       case "session.ended":
-        this.db.update(sessions).set({ state: "ended", endedAt: e.at, endReason: e.reason }).where(eq(sessions.id, e.sessionId)).run();
+        s.endSession.run(e.at, e.reason, e.sessionId);
         return;
       case "leg.started":
-        this.db.insert(legs).values({ id: e.legId, sessionId: e.sessionId, kind: e.kind, callId: e.callId, remote: e.remote, state: "offered", startedAt: e.at }).run();
+        s.addLeg.run(e.legId, e.sessionId, e.kind, e.callId, e.remote, e.at);
         return;
       case "leg.state":
-        this.db.update(legs).set({ state: e.state }).where(eq(legs.id, e.legId)).run();
+        s.setLegState.run(e.state, e.legId);
         return;
       case "leg.ended":
-        this.db.update(legs).set({ state: "ended", endedAt: e.at, endReason: e.reason, stats: e.stats ?? null }).where(eq(legs.id, e.legId)).run();
+        s.endLeg.run(e.at, e.reason, e.stats ? JSON.stringify(e.stats) : null, e.legId);
         return;
       case "media.video":
         return;

@@ -149,7 +149,7 @@ Audit log of ${rows.toLocaleString("en")} rows (written in ${(fillMs / 1000).toF
 Notes (same machine, same 1M rows, before the changes they name):
 - The console/API audit download first wrapped exportAudit's synchronous callback in a hono stream: every chunk was queued
   before the client read any, 719 MiB peak (JSON) / 604 MiB (CSV). It now pulls rows as the client reads
-  (src/store/audit-export-stream.ts): flat memory.
+  (auditExportChunks in src/store/audit-export.ts): flat memory.
 - The dashboard first read legs with one query per session (SessionRecords.active): p50 14.7 ms for 200 sessions;
   SessionHistory.active() uses two queries whatever the count.
 - The evidence package first loaded its chain segment whole and serialized it in one piece (1670 MiB peak for a 1M-row

@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: runs every benchmark script (test/bench/*-bench.ts), each of which writes docs/bench/<name>.md,
- * then assembles docs/benchmarks.md from those sections.
+ * then assembles docs/benchmarks.md from those sections. `npm run bench -- --assemble` only assembles; a name
+ * (`npm run bench -- relay`) runs the matching benches only.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const ROOT = `${import.meta.dir}/../..`;
-const only = process.argv.slice(2);
-const benches = readdirSync(import.meta.dir).filter((f) => f.endsWith("-bench.ts") && (!only.length || only.some((o) => f.includes(o))));
+const args = process.argv.slice(2);
+const assembleOnly = args.includes("--assemble");
+const only = args.filter((a) => !a.startsWith("--"));
+const benches = assembleOnly ? [] : readdirSync(import.meta.dir).filter((f) => f.endsWith("-bench.ts") && (!only.length || only.some((o) => f.includes(o))));
 let failed = 0;
 for (const file of benches) {
   console.log(`== ${file}`);

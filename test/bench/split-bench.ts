@@ -7,8 +7,9 @@
  *     center with -rtp_echo naming one agent per call, and werift agent widgets in another process
  *     (split/agent-clients.ts) that join each video and count RTP loss; stepped up, with the appliance's
  *     CPU and RSS at each step;
- *  3. agent join -> first decoded frame in headless Chromium (the real widget page);
- *  4. memory per active session (RSS at the plateau minus idle RSS, per session).
+ *  3. agent join -> first decoded frame in headless Chromium (the real widget page), once with sipp's pcap
+ *     (IDR every second, keyframe requests ignored) and once with split/keyframe-caller.ts (answers PLI/FIR);
+ *  4. memory per active session (RSS at the plateau minus idle RSS, per session; and between steps).
  *
  * Usage: bun test/bench/split-bench.ts [--steps 25,50,100,200,300] [--rate 20] [--window 10] [--latency-calls 300]
  *        [--latency-cps 25] [--chromium-calls 10] [--source] [--cpu-prof DIR] [--no-write]
@@ -24,7 +25,7 @@ import { launchChromium } from "../support/chromium.ts";
 import { machineLine } from "./machine.ts";
 import { startBenchAppliance, type BenchAgent, type BenchAppliance } from "./split/appliance.ts";
 import { measureSetupLatency } from "./split/setup-latency.ts";
-import { CpuWindow, loadAverage, rssMiB, timerLagProbe } from "./split/proc-stats.ts";
+import { CpuWindow, loadAverage, rssMiB, timerLagProbe, udpDrops } from "./split/proc-stats.ts";
 import { callCenterScenario, longCallerScenario, PCAP_PLAY_MS, prepareScenarios, runSipp, SIPP, type SippRun } from "./split/sipp-peers.ts";
 import { instrumentPage, joinSamples, type JoinSample } from "./split/chromium-join.ts";
 import { KeyframeCaller } from "./split/keyframe-caller.ts";
@@ -192,7 +193,7 @@ interface AgentStats {
 interface StepRow {
   calls: number; established: number; legs: number; withMedia: number; waiting: Record<string, number>; received: number; expected: number; lossPct: number;
   appCpu: number; sippCpu: number; agentsCpu: number; machineCpu: number; rssMiB: number; perSessionMiB: number;
-  callerOk: number; callerFailed: number; drops: number; firstRtpP50: number; firstRtpMax: number; errors: string[]; note: string;
+  callerOk: number; callerFailed: number; drops: number; kernelDrops: number; firstRtpP50: number; firstRtpMax: number; errors: string[]; note: string;
 }
 const steps: StepRow[] = [];
 const agentClients = new AgentClients();
@@ -245,6 +246,7 @@ for (const n of STEPS) {
   firstRtp.push(...before.firstRtpMs);
   errors.push(...before.errors);
   const cpu = new CpuWindow({ app: [app.pid], sipp: [ccRun.pid, callerRun.pid], agents: [agentClients.proc.pid] });
+  const udp0 = udpDrops();
   const windowEnd = Math.min(performance.now() + WINDOW_S * 1000, firstCallEnds);
   const rss: number[] = [];
   while (performance.now() < windowEnd) {
@@ -253,6 +255,7 @@ for (const n of STEPS) {
   }
   const after = await agentClients.call<AgentStats>("stats");
   const c = cpu.read();
+  const kernelDrops = udpDrops().rcvbufErrors - udp0.rcvbufErrors;
   const active = (await app.metrics("avsplit_sessions_active")).get("avsplit_sessions_active") ?? NaN;
   const received = after.received - before.received;
   const expected = after.expected - before.expected;
@@ -265,7 +268,7 @@ for (const n of STEPS) {
     lossPct: expected > 0 ? Math.max(0, (1 - received / expected) * 100) : NaN,
     appCpu: c.app!, sippCpu: c.sipp!, agentsCpu: c.agents!, machineCpu: c.machine, rssMiB: plateau,
     perSessionMiB: active > 0 ? (plateau - idleRss) / active : NaN,
-    callerOk: caller.successful, callerFailed: caller.failed, drops: d, firstRtpP50: pct([...firstRtp, ...after.firstRtpMs], 50), firstRtpMax: pct([...firstRtp, ...after.firstRtpMs], 100),
+    callerOk: caller.successful, callerFailed: caller.failed, drops: d, kernelDrops, firstRtpP50: pct([...firstRtp, ...after.firstRtpMs], 50), firstRtpMax: pct([...firstRtp, ...after.firstRtpMs], 100),
     errors: [...errors, ...after.errors].slice(0, 5),
     note: `${f(c.wallMs / 1000, 1)} s window`,
   };
@@ -313,13 +316,13 @@ Appliance: ${binary ? "dist/avsplit (compiled)" : "bun src/cli.ts"} in its own p
 Concurrency steps (sipp callers at ${RATE} calls/s, audio rtp_stream + H.264 pcap 81 pkt/s replayed; sipp call center -rtp_echo;
 werift agents in one other process; loss = 1 - received/expected by RTP sequence numbers at the agents over the window):
 
-| calls | sessions up | agent legs with video | video loss | appliance CPU | sipp CPU | agents CPU | machine CPU (all) | appliance RSS | RSS / session (marginal) | session -> first RTP p50 / max (werift) | relay drops | caller sipp ok/failed |
+| calls | sessions up | agent legs with video | video loss | appliance CPU | sipp CPU | agents CPU | machine CPU (all) | appliance RSS | RSS / session (marginal) | session -> first RTP p50 / max (werift) | relay drops (step) / kernel UDP rcvbuf drops (window, all sockets) | caller sipp ok/failed |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${steps.map((r, i) => {
   const prev = steps[i - 1];
   const marginal = prev ? (r.rssMiB - prev.rssMiB) / (r.established - prev.established) : NaN;
   const waiting = Object.entries(r.waiting).map(([k, v]) => `${v} ${k}`).join(", ");
-  return `| ${r.calls} | ${r.established} | ${r.withMedia}/${r.legs}${waiting ? ` (no video: ${waiting})` : ""} | ${f(r.lossPct, 2)} % (${r.received}/${r.expected}) | ${f(r.appCpu, 0)} % | ${f(r.sippCpu, 0)} % | ${f(r.agentsCpu, 0)} % | ${f(r.machineCpu, 0)} % | ${f(r.rssMiB, 0)} MiB | ${f(r.perSessionMiB, 2)} (${f(marginal, 2)}) MiB | ${f(r.firstRtpP50, 0)} / ${f(r.firstRtpMax, 0)} ms | ${r.drops} | ${r.callerOk}/${r.callerFailed} |`;
+  return `| ${r.calls} | ${r.established} | ${r.withMedia}/${r.legs}${waiting ? ` (no video: ${waiting})` : ""} | ${f(r.lossPct, 2)} % (${r.received}/${r.expected}) | ${f(r.appCpu, 0)} % | ${f(r.sippCpu, 0)} % | ${f(r.agentsCpu, 0)} % | ${f(r.machineCpu, 0)} % | ${f(r.rssMiB, 0)} MiB | ${f(r.perSessionMiB, 2)} (${f(marginal, 2)}) MiB | ${f(r.firstRtpP50, 0)} / ${f(r.firstRtpMax, 0)} ms | ${r.drops} / ${r.kernelDrops} | ${r.callerOk}/${r.callerFailed} |`;
 }).join("\n")}
 
 Agent video legs of the run, by how they ended (appliance journal): ${Object.entries(legEnds).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.

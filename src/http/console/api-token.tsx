@@ -17,12 +17,10 @@ export function apiTokenRoutes(deps: Pick<ConsoleDeps, "tokens" | "audit">): Hon
       <Layout lang={lang} title={t.apiToken} user={c.get("user")} csrfToken={c.get("csrfToken")}>
         <p>{t.apiTokenHint} <a href="/api/openapi.json">/api/openapi.json</a></p>
         {token && <p><code id="api-token">{token}</code></p>}
-        {deps.tokens.available() ? (
-          <form method="post" action="/console/api-token" class="card">
-            <input type="hidden" name="_csrf" value={c.get("csrfToken")} />
-            <button type="submit">{t.newApiToken}</button>
-          </form>
-        ) : <p class="error">API tokens need a database migration that is not applied yet.</p>}
+        <form method="post" action="/console/api-token" class="card">
+          <input type="hidden" name="_csrf" value={c.get("csrfToken")} />
+          <button type="submit">{t.newApiToken}</button>
+        </form>
       </Layout>,
     );
   };
@@ -30,7 +28,6 @@ export function apiTokenRoutes(deps: Pick<ConsoleDeps, "tokens" | "audit">): Hon
   app.get("/", (c) => page(c));
   app.post("/", (c) => {
     const user = c.get("user")!;
-    if (!deps.tokens.available()) return c.text("API tokens are not available on this database", 503);
     const token = deps.tokens.create(user.id);
     deps.audit.append({ type: "user.api_token_created", actor: user.username, data: { username: user.username } });
     return page(c, token);

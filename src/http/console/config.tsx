@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /** Configuration: trunks with their OPTIONS state, media/WebRTC/SMS/recording settings, the switch-display image. */
 import { Hono, type Context } from "hono";
-import defaultSwitchImage from "../../../admin-ui/static/switch-display.svg" with { type: "text" };
+// The same default callers see (the widget's GET /agent/display-image): one default image.
+import defaultSwitchImage from "../../../admin-ui/agent/display-default.png" with { type: "file" };
 import { Layout } from "../../../admin-ui/views/layout.tsx";
 import { texts, type Lang } from "../../../admin-ui/i18n.ts";
 import { ImageUploadError, SwitchImageStore } from "../../store/switch-image.ts";
@@ -99,9 +100,8 @@ export function configRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
 
   app.get("/switch-image", requirePermission("config:view"), (c) => {
     const image = images.current();
-    const headers = { "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox", "cache-control": "no-cache" };
-    if (!image) return c.body(defaultSwitchImage, 200, { ...headers, "content-type": "image/svg+xml" });
-    return new Response(Bun.file(images.path(image)), { headers: { ...headers, "content-type": image.mime } });
+    const headers = { "x-content-type-options": "nosniff", "content-security-policy": "default-src 'none'; sandbox", "cache-control": "no-cache" };
+    return new Response(Bun.file(image ? images.path(image) : defaultSwitchImage), { headers: { ...headers, "content-type": image?.mime ?? "image/png" } });
   });
   return app;
 }

@@ -120,7 +120,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       if (leg.state === "connected") connected++;
       if (leg.seq.received > 0) withMedia++;
       else {
-        const k = `${leg.answered ? "answered" : "no answer"}/${leg.state}`;
+        const k = `${leg.answered ? "answered" : "no answer"}/ice ${leg.peer.pc.iceConnectionState}/${leg.state}`;
         waiting[k] = (waiting[k] ?? 0) + 1;
       }
     }

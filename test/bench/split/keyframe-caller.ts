@@ -58,8 +58,10 @@ export class KeyframeCaller {
     const callId = `${id}@bench`;
     const sdp = [
       "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
-      `m=audio ${this.audio.port} RTP/AVP 0 101`, "a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000", "a=sendrecv",
-      `m=video ${this.video.port} RTP/AVP 97`, "a=rtpmap:97 H264/90000", "a=fmtp:97 profile-level-id=42C01F;packetization-mode=1",
+      // the same offer as sipp's uac_av_media.xml
+      `m=audio ${this.audio.port} RTP/AVP 0 8 101`, "a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000",
+      "a=fmtp:101 0-15", "a=ptime:20", "a=sendrecv",
+      `m=video ${this.video.port} RTP/AVP 97`, "b=AS:600", "a=rtpmap:97 H264/90000", "a=fmtp:97 profile-level-id=42C01F;packetization-mode=1",
       "a=rtcp-fb:* nack pli", "a=rtcp-fb:* ccm fir", "a=sendrecv", "",
     ].join(CRLF);
     const request = (method: string, cseq: number, to: string, body = "", extra: string[] = []) => [

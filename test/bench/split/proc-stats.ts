@@ -79,3 +79,11 @@ export function timerLagProbe(): { stop(): number[] } {
   tick();
   return { stop: () => { running = false; return lags; } };
 }
+
+/** Machine-wide UDP counters (/proc/net/snmp): datagrams the kernel dropped for full receive buffers, and all receive errors. */
+export function udpDrops(): { rcvbufErrors: number; inErrors: number } {
+  const lines = readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Udp:"));
+  const names = lines[0]!.split(/\s+/);
+  const values = lines[1]!.split(/\s+/).map(Number);
+  return { rcvbufErrors: values[names.indexOf("RcvbufErrors")] ?? NaN, inErrors: values[names.indexOf("InErrors")] ?? NaN };
+}

@@ -66,11 +66,8 @@ export async function measureSetupLatency(opts: { sipPort: number; ccPort: numbe
       data(sock, buf, port, addr) {
         const msg = decoder.decode(buf);
         const status = /^SIP\/2\.0 (\d{3})/.exec(msg)?.[1];
-        if (!status) {
-          // a request from the appliance (not expected): answer 200 to stay quiet
-          return;
-        }
-        if (Number(status) < 300) return;
+        // no request comes from the appliance on a refused call; provisional responses need nothing
+        if (!status || Number(status) < 300) return;
         const callId = header(msg, "Call-ID")!;
         const ack = [
           `ACK sip:110@127.0.0.1:${opts.sipPort} SIP/2.0`, `Via: ${headers(msg, "Via")[0]}`, "Max-Forwards: 70",

@@ -10,8 +10,6 @@ import { PEERS } from "../../support/peers.ts";
 export const SIPP = Bun.which("sipp");
 /** The pcap lasts 9.97 s; a new play_pcap_video stops the previous one, so plays are 10 s apart. */
 export const PCAP_PLAY_MS = 10_000;
-/** H.264 RTP packets in one play of media/h264_rtp.pcap (810 packets, 9.97 s, IDR every second). */
-export const PCAP_PACKETS = 810;
 
 export function prepareScenarios(dir: string): void {
   cpSync(join(PEERS, "sipp"), dir, { recursive: true });

@@ -7,7 +7,7 @@ import { createApp } from "../../../src/http/app.ts";
 import { startHttpServers, type HttpServers } from "../../../src/http/server.ts";
 import { loadOrCreateCertificate } from "../../../src/http/tls.ts";
 import type { Appliance } from "../../../src/main.ts";
-import { API_TOKENS_DDL, ApiTokenRepository } from "../../../src/store/api-tokens.ts";
+import { ApiTokenRepository } from "../../../src/store/api-tokens.ts";
 import { SessionHistory } from "../../../src/store/session-history.ts";
 import { SessionRecords } from "../../../src/store/session-records.ts";
 import { SettingsRepository } from "../../../src/store/settings.ts";
@@ -20,7 +20,6 @@ export const SETUP_CODE = "console-setup-code";
 
 export async function serveConsole(appliance: Appliance, loaded: LoadedConfig): Promise<{ url: string; servers: HttpServers; users: UserRepository }> {
   const { store, audit, config } = appliance;
-  store.sqlite.run(API_TOKENS_DDL);
   const users = new UserRepository(store.db);
   const trunks = new TrunkDirectory(store.db, audit);
   appliance.sip!.ua.on("trunk-state", (name, up, status) => trunks.recordState(name, up, status));

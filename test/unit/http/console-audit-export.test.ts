@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { exportAudit, verifyExportText } from "../../../src/store/audit-export.ts";
-import { auditExportChunks } from "../../../src/store/audit-export-stream.ts";
+import { auditExportChunks } from "../../../src/store/audit-export.ts";
 import { consoleFixture } from "./console-fixture.ts";
 
 let fx: ReturnType<typeof consoleFixture>;

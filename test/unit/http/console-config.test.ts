@@ -73,12 +73,12 @@ describe("configuration page", () => {
     expect(fx.consoleDeps.settings.all()).toEqual({});
   });
 
-  test("switch-display image: default shipped; upload checks the content type, stores under data_dir/images, audited", async () => {
+  test("switch-display image: the widget's default shipped; upload checks the content type, stores under data_dir/images, audited", async () => {
     fx = consoleFixture();
     const admin = await as("admin");
     const def = await admin.request("/console/config/switch-image");
-    expect(def.headers.get("content-type")).toBe("image/svg+xml");
-    expect(await def.text()).toContain("<svg");
+    expect(def.headers.get("content-type")).toBe("image/png");
+    expect(new Uint8Array(await def.arrayBuffer())).toEqual(new Uint8Array(readFileSync(join(import.meta.dir, "../../../admin-ui/agent/display-default.png"))));
     const _csrf = (await admin.csrf("/console/config"))!;
     const upload = (bytes: Uint8Array, name: string) => {
       const form = new FormData();

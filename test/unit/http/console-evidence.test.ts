@@ -158,5 +158,5 @@ describe("evidence package", () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain("FAILED");
     expect(failed.stdout).toContain(`audit-chain.json: seq ${row.seq}: content altered`);
-  });
+  }, 20_000); // two CLI processes: slow when CI runs test files side by side
 });

@@ -9,7 +9,7 @@ import type { ConsoleDeps } from "../../../src/http/console/console-deps.ts";
 import type { SessionEvent } from "../../../src/session/events.ts";
 import { parseMessage } from "../../../src/sip/message/index.ts";
 import { SipTrace } from "../../../src/sip/trace.ts";
-import { API_TOKENS_DDL, ApiTokenRepository } from "../../../src/store/api-tokens.ts";
+import { ApiTokenRepository } from "../../../src/store/api-tokens.ts";
 import { AuditLog } from "../../../src/store/audit-log.ts";
 import { openStore } from "../../../src/store/db.ts";
 import { syncProvisioned } from "../../../src/store/provisioning.ts";
@@ -43,7 +43,6 @@ uri = "sip:110@127.0.0.1:5070"
 export function consoleFixture(opts: { config?: string } = {}) {
   const store = openStore(":memory:");
   const data = tempDir("avsplit-console-");
-  store.sqlite.run(API_TOKENS_DDL); // until the lead's migration creates it
   const users = new UserRepository(store.db);
   const audit = new AuditLog(store.sqlite);
   const loaded: LoadedConfig = parseConfigText(opts.config ?? TEST_CONFIG, "/etc/avsplit/avsplit.toml");
@@ -75,7 +74,7 @@ export function consoleFixture(opts: { config?: string } = {}) {
     agents: { gateway: { connect: () => ({ receive() {}, disconnect() {} }) }, agentForToken: () => false },
     console: consoleDeps,
   });
-  const journal = new SessionJournal(store.sqlite, store.db, audit, "test");
+  const journal = new SessionJournal(store.sqlite, audit, "test");
 
   const client = () => {
     const jar = new Map<string, string>();
@@ -150,6 +149,7 @@ Content-Length: 0
       trace.record("out", resp(callerCallId, "486 Busy Here"), callerEnd);
     }
     if (o.endReason) endCall(o.id, o.at + 60_000, o.endReason);
+    journal.flush(); // the journal commits in batches on the next tick
     return { callerCallId, ccCallId };
   };
 
@@ -157,6 +157,7 @@ Content-Length: 0
     journal.record({ sessionId: id, at, type: "leg.ended", legId: `${id}-l1`, kind: "caller", reason, stats: { rx: { packets: 3000, lost: 2, jitterMs: 1.5 }, tx: { packets: 2990 } } });
     journal.record({ sessionId: id, at, type: "leg.ended", legId: `${id}-l2`, kind: "callcenter", reason });
     journal.record({ sessionId: id, at, type: "session.ended", reason });
+    journal.flush();
   };
 
   /** A captured file under the data dir, listed in media_files. */

@@ -50,6 +50,16 @@ describe("session history", () => {
     expect(rowsOf(third).at(-1)).toBe("p000");
   });
 
+  test("English when the language cookie says so (zh-CN by default)", async () => {
+    const browser = await signedIn();
+    fx.recordCall({ id: "l1", at: T0, caller: "1", answered: false, endReason: "busy" });
+    expect(await (await browser.request("/console/sessions")).text()).toContain("未接通");
+    browser.jar.set("lang", "en");
+    const html = await (await browser.request("/console/sessions")).text();
+    expect(html).toContain("<h1>Session history</h1>");
+    expect(html).toContain("<td>unanswered</td>");
+  });
+
   test("an agent may not open the history; signed out is sent to sign in", async () => {
     const agent = await signedIn("agent");
     expect((await agent.request("/console/sessions")).status).toBe(403);
