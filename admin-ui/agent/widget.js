@@ -10,6 +10,9 @@ const NO_VIDEO_AFTER_MS = 6000;
 /** A video leg not connected this long after the offer went out has failed (ICE/DTLS blocked on the way). */
 const CONNECT_TIMEOUT_MS = 10000;
 
+/** Re-offers after a failed video join before the widget gives up (until the next session update). */
+const MAX_JOIN_RETRIES = 3;
+
 export class AvsplitAgent extends EventTarget {
   constructor({ callerVideo, agentVideo, base = location.origin, statsIntervalMs = 1000 } = {}) {
     super();
@@ -116,8 +119,19 @@ export class AvsplitAgent extends EventTarget {
       if (failed || this.pc !== pc) return;
       failed = true;
       this.emit("error", { code: "video-failed", message });
+      // A busy appliance or network may drop a join: offer again, a few times, with growing pauses.
+      this.leaveVideo();
+      const attempt = (this.joinAttempts = (this.joinAttempts ?? 0) + 1);
+      if (attempt <= MAX_JOIN_RETRIES) {
+        setTimeout(() => {
+          if (this.session?.id === sessionId && this.session.video && !this.pc) void this.joinVideo(sessionId);
+        }, 1000 * 2 ** (attempt - 1));
+      }
     };
-    pc.onconnectionstatechange = () => pc.connectionState === "failed" && fail("the video connection failed");
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === "connected") this.joinAttempts = 0;
+      if (pc.connectionState === "failed") fail("the video connection failed");
+    };
     setTimeout(() => pc.connectionState !== "connected" && fail(`the video connection did not come up within ${CONNECT_TIMEOUT_MS / 1000} s`), CONNECT_TIMEOUT_MS);
     this.watchQuality(pc);
     await pc.setLocalDescription(await pc.createOffer());

@@ -108,20 +108,22 @@ export class Session {
     const number = from.uri.user ?? null;
     const endpoint = (kind: "audio" | "video", label: string) =>
       MediaEndpoint.create({ pool: ctx.pool, kind, rtcpMux: false, label, clock: ctx.clock, mediaTimeoutMs: kind === "audio" ? ctx.mediaTimeoutMs : 0 });
-    const opened: MediaEndpoint[] = [];
+    const hasVideo = offer.media.some((m) => m.kind === "video" && m.port !== 0);
+    // Bound in parallel: the call center's INVITE waits for these.
+    const results = await Promise.allSettled([
+      endpoint("audio", "caller-audio"),
+      hasVideo ? endpoint("video", "caller-video") : Promise.resolve(undefined),
+      endpoint("audio", "callcenter-audio"),
+    ]);
+    const failure = results.find((r) => r.status === "rejected");
     try {
-      const callerAudio = await endpoint("audio", "caller-audio");
-      opened.push(callerAudio);
-      const hasVideo = offer.media.some((m) => m.kind === "video" && m.port !== 0);
-      const callerVideo = hasVideo ? await endpoint("video", "caller-video") : undefined;
-      if (callerVideo) opened.push(callerVideo);
-      const ccAudio = await endpoint("audio", "callcenter-audio");
-      opened.push(ccAudio);
-      const session = new Session(ctx, caller, offer, number, from.displayName, callerAudio, callerVideo, ccAudio);
+      if (failure) throw failure.reason;
+      const [callerAudio, callerVideo, ccAudio] = results.map((r) => (r as PromiseFulfilledResult<MediaEndpoint | undefined>).value);
+      const session = new Session(ctx, caller, offer, number, from.displayName, callerAudio!, callerVideo, ccAudio!);
       session.begin(trunkName);
       return session;
     } catch (err) {
-      for (const e of opened) e.close();
+      for (const r of results) if (r.status === "fulfilled") r.value?.close();
       if (err instanceof SessionSetupError) throw err;
       throw new SessionSetupError(503, `no media resources: ${(err as Error).message}`);
     }
@@ -446,6 +448,10 @@ export class Session {
     link.on("connected", () => this.legState("agent", "connected"));
     link.on("closed", (reason) => {
       if (this.video === link) this.video = undefined;
+      // A join that failed (ICE/DTLS timeout under load, network): the widget is told again so it re-offers.
+      if (reason !== "local" && reason !== "remote" && this.agentId === agentId && this.state === "connected") {
+        this.ctx.agents.send(agentId, { type: "session", session: this.view() });
+      }
       this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind: "agent", reason, stats: { ...link.stats } as unknown as Record<string, unknown> });
     });
     return link.accept(offerSdp);

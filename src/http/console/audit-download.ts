@@ -1,6 +1,5 @@
 /** The audit export as an HTTP download (console and REST API): audited, pulled by the client in 64 KiB pieces. */
-import type { ExportFormat, ExportRange } from "../../store/audit-export.ts";
-import { auditExportChunks } from "../../store/audit-export.ts";
+import { auditExportChunks, type ExportFormat, type ExportRange } from "../../store/audit-export.ts";
 import type { AuditLog } from "../../store/audit-log.ts";
 
 export function auditDownload(audit: AuditLog, opts: { format: ExportFormat; range: ExportRange; node: string; actor: string }): Response {
