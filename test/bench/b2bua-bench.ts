@@ -6,6 +6,7 @@
  */
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { applianceToml } from "../support/appliance-config.ts";
 import { startAppliance } from "../support/appliance-process.ts";
 import { freeTcpPort } from "../support/free-port.ts";
 import { PEERS } from "../support/peers.ts";
@@ -40,29 +41,10 @@ cpSync(join(PEERS, "sipp"), dir.path, { recursive: true });
 cpSync(join(import.meta.dir, "b2bua"), dir.path, { recursive: true });
 const [sipPort, ccPort, callerPort, httpsPort] = [await freePorts(1), await freePorts(1), await freePorts(1), await freeTcpPort()];
 const config = join(dir.path, "avsplit.toml");
-writeFileSync(config, `
-[node]
-data_dir = "${dir.path}/data"
-log_level = "info"
-[sip]
-listen = ["udp:127.0.0.1:${sipPort}"]
-rate_limit_per_s = 100000
-rate_limit_burst = 100000
-[media]
-rtp_ports = "30000-39999"
-bind_address = "127.0.0.1"
-[http]
-listen = "127.0.0.1:${httpsPort}"
-[[trunk]]
-name = "sbc"
-role = "caller"
-allow = ["127.0.0.1/32"]
-[[trunk]]
-name = "voice-cc"
-role = "callcenter"
-uri = "sip:110@127.0.0.1:${ccPort}"
-options_ping_s = 0
-`);
+writeFileSync(config, applianceToml({
+  dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: "30000-39999", ccPort, logLevel: "info",
+  sipExtra: ["rate_limit_per_s = 100000", "rate_limit_burst = 100000"],
+}));
 const profile = process.env.B2BUA_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.B2BUA_CPU_PROF}`] : [];
 const app = await startAppliance([process.execPath, ...profile, `${ROOT}/src/cli.ts`, "serve", "--config", config], { cwd: dir.path });
 

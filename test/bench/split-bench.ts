@@ -17,7 +17,7 @@
  * Writes docs/bench/split.md unless --no-write. Ends on its own: every loop and peer is bounded.
  */
 import { Database } from "bun:sqlite";
-import { copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { freeUdpTcpPort } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { freePorts } from "../interop/sip/sipp.ts";
@@ -70,8 +70,10 @@ if (!SIPP) throw new Error("sipp is not installed");
 const work = tempDir("avsplit-split-bench-");
 process.on("exit", () => work.cleanup());
 let binary: string | undefined;
+let builtAt = "";
 if (!args.has("source") && !args.has("cpu-prof")) {
   if (!existsSync(`${ROOT}/dist/avsplit`)) throw new Error("dist/avsplit missing: `bun run build`, or pass --source");
+  builtAt = statSync(`${ROOT}/dist/avsplit`).mtime.toISOString().slice(0, 16) + "Z";
   binary = `${work.path}/avsplit`;
   copyFileSync(`${ROOT}/dist/avsplit`, binary);
 }
@@ -303,7 +305,7 @@ const plateauRow = steps.at(-1);
 const md = `## The split end to end (issue 5 figures)
 
 ${machineLine()}; load average ${loadAverage()} at the end (other development processes shared the two cores; machine CPU below is all processes).
-Appliance: ${binary ? "dist/avsplit (compiled)" : "bun src/cli.ts"} in its own process, log level warn; all peers on loopback. \`bun test/bench/split-bench.ts\`.
+Appliance: ${binary ? `dist/avsplit (compiled, built ${builtAt})` : "bun src/cli.ts"} in its own process, log level warn; all peers on loopback. \`bun test/bench/split-bench.ts\`.
 
 | figure | goal | measured |
 |---|---|---|

@@ -8,6 +8,7 @@ import { parseConfigText } from "../../src/config/load.ts";
 import { Appliance } from "../../src/main.ts";
 import { freePorts } from "../interop/sip/sipp.ts";
 import { freeTcpPort } from "./free-port.ts";
+import { applianceToml } from "./appliance-config.ts";
 import { PEERS } from "./peers.ts";
 import { tempDir } from "./temp-dir.ts";
 
@@ -39,30 +40,9 @@ export async function startSplitHarness(opts: { mediaTimeoutS?: number } = {}): 
   const callerMediaPort = await freePorts(4);
   const httpsPort = await freeTcpPort();
   const rtpBase = 30000 + 2 * Math.floor(Math.random() * 15000);
-  const toml = `
-[node]
-data_dir = "${dir.path}/data"
-drain_s = 1
-log_level = "warn"
-[sip]
-listen = ["udp:127.0.0.1:${sipPort}"]
-session_expires_s = 1800
-[media]
-rtp_ports = "${rtpBase}-${rtpBase + 199}"
-bind_address = "127.0.0.1"
-media_timeout_s = ${opts.mediaTimeoutS ?? 30}
-[http]
-listen = "127.0.0.1:${httpsPort}"
-[[trunk]]
-name = "sbc"
-role = "caller"
-allow = ["127.0.0.1/32"]
-[[trunk]]
-name = "voice-cc"
-role = "callcenter"
-uri = "sip:110@127.0.0.1:${ccPort}"
-options_ping_s = 0
-${AGENTS.map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}`;
+  const toml = applianceToml({
+    dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${rtpBase}-${rtpBase + 199}`, ccPort, agents: AGENTS, mediaTimeoutS: opts.mediaTimeoutS,
+  });
   const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"));
   return {
     appliance, sipPort, httpsPort, ccPort, ccMediaPort, callerPort, callerMediaPort, dataDir: `${dir.path}/data`,

@@ -6,6 +6,7 @@ import type { Subprocess } from "bun";
 import { writeFileSync } from "node:fs";
 import { freeTcpPort, freeUdpTcpPort } from "../../support/free-port.ts";
 import { tempDir } from "../../support/temp-dir.ts";
+import { applianceToml } from "../../support/appliance-config.ts";
 
 const ROOT = `${import.meta.dir}/../../..`;
 
@@ -44,28 +45,10 @@ export async function startBenchAppliance(opts: BenchApplianceOptions): Promise<
   const sipPort = await freeUdpTcpPort();
   const httpsPort = await freeTcpPort();
   const config = `${dir.path}/avsplit.toml`;
-  writeFileSync(config, `
-[node]
-data_dir = "${dir.path}/data"
-log_level = "warn"
-drain_s = 0
-[sip]
-listen = ["udp:127.0.0.1:${sipPort}"]
-[media]
-rtp_ports = "${opts.rtpBase}-${opts.rtpBase + opts.rtpCount - 1}"
-bind_address = "127.0.0.1"
-[http]
-listen = "127.0.0.1:${httpsPort}"
-[[trunk]]
-name = "sbc"
-role = "caller"
-allow = ["127.0.0.1/32"]
-[[trunk]]
-name = "voice-cc"
-role = "callcenter"
-uri = "sip:110@127.0.0.1:${opts.ccPort}"
-options_ping_s = 0
-${opts.agents.map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}`);
+  writeFileSync(config, applianceToml({
+    dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${opts.rtpBase}-${opts.rtpBase + opts.rtpCount - 1}`, ccPort: opts.ccPort,
+    agents: opts.agents, drainS: 0,
+  }));
   const profile = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
   const cmd = opts.binary ? [opts.binary] : [process.execPath, ...profile, `${ROOT}/src/cli.ts`];
   const proc = Bun.spawn([...cmd, "serve", "--config", config], {

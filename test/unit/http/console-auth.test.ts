@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { LOCKOUT_AFTER } from "../../../src/store/users.ts";
-import { consoleApp } from "../../support/console-app.ts";
+import { consoleFixture as consoleApp } from "./console-fixture.ts";
 
 describe("console accounts", () => {
   test("first start: everything leads to /setup, which needs the setup code and creates the admin", async () => {

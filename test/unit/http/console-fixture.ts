@@ -94,7 +94,7 @@ export function consoleFixture(opts: { config?: string } = {}) {
       }
       return res;
     };
-    const signIn = (username: string) => request("/login", { method: "POST", form: { username, password: `${username}-password-123` } });
+    const signIn = (username: string, password = `${username}-password-123`) => request("/login", { method: "POST", form: { username, password } });
     /** The CSRF token from any page this user may open. */
     const csrf = async (page = "/console/sessions") => /name="_csrf" value="([^"]+)"/.exec(await (await request(page)).text())?.[1];
     return { request, signIn, csrf, jar };

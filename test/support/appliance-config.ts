@@ -1,0 +1,41 @@
+/** The avsplit.toml of a test or benchmark box: a caller trunk and a call-center trunk on loopback, agents with tokens. */
+export interface TestApplianceConfig {
+  dataDir: string;
+  sipPort: number;
+  httpsPort: number;
+  rtpPorts: string;
+  ccPort: number;
+  agents?: { id: string; token: string }[];
+  logLevel?: "debug" | "info" | "warn" | "error";
+  drainS?: number;
+  mediaTimeoutS?: number;
+  /** Extra lines for the [sip] table (rate limits for load tests). */
+  sipExtra?: string[];
+}
+
+export function applianceToml(c: TestApplianceConfig): string {
+  return `
+[node]
+data_dir = "${c.dataDir}"
+log_level = "${c.logLevel ?? "warn"}"
+drain_s = ${c.drainS ?? 1}
+[sip]
+listen = ["udp:127.0.0.1:${c.sipPort}"]
+${(c.sipExtra ?? []).join("\n")}
+[media]
+rtp_ports = "${c.rtpPorts}"
+bind_address = "127.0.0.1"
+media_timeout_s = ${c.mediaTimeoutS ?? 30}
+[http]
+listen = "127.0.0.1:${c.httpsPort}"
+[[trunk]]
+name = "sbc"
+role = "caller"
+allow = ["127.0.0.1/32"]
+[[trunk]]
+name = "voice-cc"
+role = "callcenter"
+uri = "sip:110@127.0.0.1:${c.ccPort}"
+options_ping_s = 0
+${(c.agents ?? []).map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}`;
+}
