@@ -5,7 +5,7 @@
  */
 import { parseSdp, readAnswer, serializeSdp, type NegotiatedStream, type SessionDescription } from "../sdp/index.ts";
 import type { SipResponse } from "../sip/message/index.ts";
-import type { IncomingRefer, OutgoingCall, RemoteOffer, SipUserAgent, TerminationInfo } from "../sip/ua/index.ts";
+import type { IncomingRefer, OutgoingCall, ReferProgress, RemoteOffer, SipUserAgent, TerminationInfo } from "../sip/ua/index.ts";
 import { TypedEmitter } from "../util/typed-emitter.ts";
 import { agentFrom } from "./agent-identity.ts";
 import type { CallCenterTrunk } from "./session-context.ts";
@@ -113,6 +113,21 @@ export class CallCenterLeg extends TypedEmitter<CallCenterLegEvents> {
     }
     offer.accept(serializeSdp(this.offer));
     if (agent) this.emit("agent", agent);
+  }
+
+  /**
+   * Blind transfer asked by this leg's far end (RFC 3515): accepts the REFER and calls its target with the same audio
+   * offer; failures are NOTIFYed here, success is the caller's to report once it has swapped the legs.
+   */
+  transfer(refer: IncomingRefer, target: string): { leg: CallCenterLeg; progress: ReferProgress | null } {
+    const progress = refer.accept();
+    const leg = new CallCenterLeg({
+      ...this.opts,
+      target,
+      extraHeaders: refer.referredBy ? [["Referred-By", refer.referredBy]] : [],
+    });
+    leg.on("failed", (status, reason) => void progress?.notify(status, reason));
+    return { leg, progress };
   }
 
   /** CANCEL while ringing, BYE once established; resolves when the far end answered it. */

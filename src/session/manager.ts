@@ -9,7 +9,8 @@ import { TypedEmitter } from "../util/typed-emitter.ts";
 import { AgentDirectory } from "./agent-directory.ts";
 import type { AgentChannel, AgentConnection, AgentGateway, AgentMessage } from "./agent-protocol.ts";
 import type { SessionEvent } from "./events.ts";
-import { Session, SessionSetupError } from "./session.ts";
+import { Session } from "./session.ts";
+import { SessionSetupError } from "./setup-error.ts";
 import type { SessionContext } from "./session-context.ts";
 
 const log = createLogger("sessions");

@@ -1,8 +1,11 @@
 /** What avsplit accepts on its SIP legs, per ARCHITECTURE.md "Interop rules". */
-import { buildMediaOffer, feedback, type CodecSpec, type MediaDescription, type MediaPolicy, type NegotiatedStream, type SdesPolicy } from "../sdp/index.ts";
+import {
+  buildMediaOffer, feedback, parseSdp, readAnswer,
+  type CodecSpec, type MediaDescription, type MediaPolicy, type NegotiatedStream, type SdesPolicy, type SessionDescription,
+} from "../sdp/index.ts";
 import { createSdesCrypto, parseSdesCrypto, SrtpSession, srtpProfileByName } from "../media/srtp/index.ts";
 import type { LocalTransport } from "../sdp/index.ts";
-import type { RemoteMedia } from "../media/relay/index.ts";
+import type { MediaEndpoint, RemoteMedia } from "../media/relay/index.ts";
 
 /** H.264 Constrained Baseline, both packetization modes; the answer follows the caller's profile and level. */
 export const H264_CONSTRAINED_BASELINE: readonly CodecSpec[] = ["42e01f", "42001f"].flatMap((pli) =>
@@ -69,4 +72,38 @@ export function clockRatesOf(stream: NegotiatedStream): Record<number, number> {
   const rates: Record<number, number> = {};
   for (const c of [stream.codec, stream.telephoneEvent]) if (c) rates[c.payloadType] = c.clockRate;
   return rates;
+}
+
+/**
+ * Points an endpoint at a negotiated stream (address, clock rates, SRTP); the SRTP context is kept unless the
+ * a=crypto lines changed. Returns the error when the stream's keys are unusable (its media is then dropped).
+ */
+export function pointEndpointAt(endpoint: MediaEndpoint, stream: NegotiatedStream, previous: NegotiatedStream | undefined): Error | undefined {
+  endpoint.setRemote(remoteMediaOf(stream));
+  endpoint.setClockRates(clockRatesOf(stream));
+  const same = (a?: NegotiatedStream["crypto"], b?: NegotiatedStream["crypto"]) =>
+    a?.local.keyParams === b?.local.keyParams && a?.remote.keyParams === b?.remote.keyParams;
+  if (previous && same(previous.crypto, stream.crypto)) return undefined;
+  try {
+    endpoint.setTransform(srtpTransformOf(stream));
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+/** Payload-type map for one direction: what arrives numbered `from` leaves numbered `to`. */
+export function payloadMap(pairs: [number | undefined, number | undefined][]): Record<number, number> {
+  const map: Record<number, number> = {};
+  for (const [from, to] of pairs) if (from !== undefined && to !== undefined && from !== to) map[from] = to;
+  return map;
+}
+
+/** The streams a peer's answer to our offer settles, or undefined when the answer is malformed or mismatched. */
+export function readAnswerSafely(offer: SessionDescription, sdp: string): NegotiatedStream[] | undefined {
+  try {
+    return readAnswer(offer, parseSdp(sdp));
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { Bridge, MediaEndpoint } from "../media/relay/index.ts";
 import { MEDIA_CONTROL_CONTENT_TYPE, parseMediaControl } from "../media/keyframe/index.ts";
 import {
-  createOrigin, formatWarning, mergeAnswers, parseSdp, readAnswer, serializeSdp, splitOffer, SdpError, withMediaAdded, withMediaRemoved,
+  createOrigin, formatWarning, mergeAnswers, parseSdp, serializeSdp, splitOffer, SdpError, withMediaAdded, withMediaRemoved,
   type AnswerResult, type NegotiatedStream, type SessionDescription, type SplitPlan,
 } from "../sdp/index.ts";
 import type { SipResponse } from "../sip/message/index.ts";
@@ -18,32 +18,14 @@ import { createLogger } from "../observability/log.ts";
 import { agentFrom } from "./agent-identity.ts";
 import type { AgentSessionView } from "./agent-protocol.ts";
 import type { BindingSource, LegKind, SessionState } from "./events.ts";
-import { callerVideoOffer, callerVideoPolicy, clockRatesOf, remoteMediaOf, sdesPolicy, srtpTransformOf } from "./media-policy.ts";
+import { callerVideoOffer, callerVideoPolicy, clockRatesOf, payloadMap, pointEndpointAt, readAnswerSafely, remoteMediaOf, sdesPolicy } from "./media-policy.ts";
+import { SessionSetupError, statusForCaller } from "./setup-error.ts";
 import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
 import { RtcpReporter } from "./rtcp-reporter.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
 
 const log = createLogger("session");
-
-/** A status the caller may see when the call center fails (auth trouble between us and it is our problem: 503). */
-function statusForCaller(status: number): number {
-  if (status === 401 || status === 407 || status < 400 || status > 699) return 503;
-  return status;
-}
-
-/** Payload-type map for one direction: what arrives numbered `from` leaves numbered `to`. */
-function payloadMap(pairs: [number | undefined, number | undefined][]): Record<number, number> {
-  const map: Record<number, number> = {};
-  for (const [from, to] of pairs) if (from !== undefined && to !== undefined && from !== to) map[from] = to;
-  return map;
-}
-
-export class SessionSetupError extends Error {
-  constructor(readonly status: number, message: string, readonly warning?: string) {
-    super(message);
-  }
-}
 
 export class Session {
   readonly id: string;
@@ -144,7 +126,6 @@ export class Session {
     this.callerAudio.on("timeout", () => {
       if (this.state === "connected") void this.end("media timeout", "system");
     });
-    if (this.callerVideo) this.watchCallerVideo(this.callerVideo);
 
     const trunk = ctx.callcenter();
     if (!trunk) return this.fail(503, "no call center trunk is configured");
@@ -193,14 +174,7 @@ export class Session {
   private onCallCenterRefer(from: CallCenterLeg, refer: IncomingRefer): void {
     const target = /^<?(sips?:[^>\s]+)>?/.exec(refer.referTo.trim())?.[1];
     if (this.state !== "connected" || from !== this.callcenter || !target || !this.trunk) return void refer.reject(target ? 603 : 400);
-    const progress = refer.accept();
-    const leg = new CallCenterLeg({
-      ua: this.ctx.ua, trunk: this.trunk, target, sessionId: this.id, callerNumber: this.callerNumber,
-      callerDisplayName: this.callerDisplayName, sipHost: this.ctx.sipHost,
-      offer: from.offer,
-      extraHeaders: refer.referredBy ? [["Referred-By", refer.referredBy]] : [],
-    });
-    leg.on("failed", (status, reason) => void progress?.notify(status, reason));
+    const { leg, progress } = from.transfer(refer, target);
     leg.on("answered", (_answer, stream) => {
       const old = this.callcenter!;
       const oldLegId = this.legIds.get("callcenter");
@@ -239,18 +213,9 @@ export class Session {
     }
   }
 
-  /** Points an endpoint at a negotiated stream; the SRTP context is kept unless the a=crypto lines changed. */
   private applyStream(endpoint: MediaEndpoint, stream: NegotiatedStream, previous: NegotiatedStream | undefined): void {
-    endpoint.setRemote(remoteMediaOf(stream));
-    endpoint.setClockRates(clockRatesOf(stream));
-    const same = (a?: NegotiatedStream["crypto"], b?: NegotiatedStream["crypto"]) =>
-      a?.local.keyParams === b?.local.keyParams && a?.remote.keyParams === b?.remote.keyParams;
-    if (previous && same(previous.crypto, stream.crypto)) return;
-    try {
-      endpoint.setTransform(srtpTransformOf(stream));
-    } catch (err) {
-      log.warn("caller SDES keys unusable: media on this stream will be dropped", { session: this.id, err });
-    }
+    const problem = pointEndpointAt(endpoint, stream, previous);
+    if (problem) log.warn("caller SDES keys unusable: media on this stream will be dropped", { session: this.id, err: problem });
   }
 
   /** A re-INVITE/UPDATE from the caller: session refresh, hold, video removed or added back. */
@@ -329,11 +294,6 @@ export class Session {
   }
 
 
-  private watchCallerVideo(endpoint: MediaEndpoint): void {
-    endpoint.on("rtcp-feedback", (fb) => {
-      if (fb.type === "pli" || fb.type === "fir") this.video?.requestBrowserKeyframe();
-    });
-  }
 
   /**
    * 110 flow: the agent asks a voice caller for video. We re-INVITE the caller adding an H.264 m-line; the
@@ -344,12 +304,11 @@ export class Session {
     if (this.hasVideo) return { outcome: "added", status: 200 };
     if (!this.callerVideo || this.callerVideo.closed) {
       this.callerVideo = await MediaEndpoint.create({ pool: this.ctx.pool, kind: "video", rtcpMux: false, label: "caller-video", clock: this.ctx.clock });
-      this.watchCallerVideo(this.callerVideo);
     }
     const { offer, index } = withMediaAdded(this.callerLocal, callerVideoOffer({ address: this.ctx.mediaAddress, port: this.callerVideo.rtpPort }));
     const result = await this.caller.reinvite(serializeSdp(offer));
     const streams = result.ok && result.sdp ? this.readCallerAnswer(offer, result.sdp) : undefined;
-    if (!streams || !streams[index]?.accepted) {
+    if (!streams?.[index]?.accepted) {
       this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "rejected", by });
       if (streams) this.adoptCallerOffer(offer, streams, index, "reject");
       return { outcome: "rejected", status: result.ok ? 488 : result.status };
@@ -374,12 +333,9 @@ export class Session {
   }
 
   private readCallerAnswer(offer: SessionDescription, sdp: string): NegotiatedStream[] | undefined {
-    try {
-      return readAnswer(offer, parseSdp(sdp));
-    } catch (err) {
-      log.warn("caller answered our re-offer with bad SDP", { session: this.id, err });
-      return undefined;
-    }
+    const streams = readAnswerSafely(offer, sdp);
+    if (!streams) log.warn("caller answered our re-offer with bad SDP", { session: this.id });
+    return streams;
   }
 
   /** Our re-offer was answered: it is now the session's SDP, and m-line `index` is routed as given. */

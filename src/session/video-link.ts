@@ -70,8 +70,8 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
       this.emit("connected");
     });
     this.leg.on("closed", (reason) => this.close(reason));
-    // Bandwidth both ways: the caller's TMMBR (VoLTE) caps the browser's encoder through REMB; the browser's REMB
-    // becomes a TMMBR toward the caller.
+    // The caller's keyframe requests go to the browser. Bandwidth both ways: the caller's TMMBR (VoLTE) caps the
+    // browser's encoder through REMB; the browser's REMB becomes a TMMBR toward the caller.
     caller.on("rtcp-feedback", this.onCallerFeedback);
     this.leg.on("rtcp", (compound) => this.onBrowserRtcp(compound));
     caller.sink = (view) => {
@@ -101,7 +101,9 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
   }
 
   private readonly onCallerFeedback = (fb: RtcpFeedback): void => {
-    if (fb.type !== "tmmbr" || this.isClosed) return;
+    if (this.isClosed) return;
+    if (fb.type === "pli" || fb.type === "fir") return this.requestBrowserKeyframe();
+    if (fb.type !== "tmmbr") return;
     const caller = this.opts.callerVideo;
     caller.sendRtcp(serializeRtcp([tmmbnFor(fb, caller.ssrc, fb.senderSsrc)]));
     const negotiated = this.leg.negotiated;
