@@ -141,6 +141,7 @@ export class Appliance {
       agents: {
         gateway: this.calls!.sessions.gateway,
         agentForToken: (agentId, token) => c.agent.some((a) => a.id === agentId && a.token !== "" && safeEqual(a.token, token)),
+        embedOrigins: c.http.embed_origins,
         evidence: {
           files: new MediaFileStore(this.store.sqlite, this.store.db, this.audit, c.node.data_dir),
           audit: this.audit,

@@ -55,6 +55,8 @@ const http = z.strictObject({
   tls_cert: z.string().default(""),
   tls_key: z.string().default(""),
   public_url: httpUrl.default(""),
+  /** Origins of agent desktops that embed the widget from another origin, e.g. ["https://cad.example.gov.cn"]. */
+  embed_origins: z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { message: 'is not an origin like "https://cad.example"' })).default([]),
   /** Plain-HTTP port that only redirects to HTTPS; "" turns it off. */
   redirect_listen: z.string().refine((s) => s === "" || typeof parseHostPort(s) !== "string", { message: "is not host:port" }).default(""),
 });

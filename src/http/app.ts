@@ -41,11 +41,16 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>({ strict: false });
   app.use(requestLog);
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"], connectSrc: ["'self'"], frameAncestors: ["'self'"] },
-    }),
-  );
+  // The widget (/agent) may be framed by the agent desktops of `[http] embed_origins`; nothing else may.
+  const csp = (frameAncestors: string[]) => ({
+    defaultSrc: ["'self'"], imgSrc: ["'self'", "data:", "blob:"], mediaSrc: ["'self'", "blob:"], connectSrc: ["'self'"], frameAncestors,
+  });
+  const embedOrigins = deps.agents.embedOrigins ?? [];
+  const pageHeaders = secureHeaders({ contentSecurityPolicy: csp(["'self'"]) });
+  const widgetHeaders = embedOrigins.length
+    ? secureHeaders({ contentSecurityPolicy: csp(["'self'", ...embedOrigins]), xFrameOptions: false, crossOriginResourcePolicy: false })
+    : pageHeaders;
+  app.use((c, next) => (c.req.path.startsWith("/agent") ? widgetHeaders(c, next) : pageHeaders(c, next)));
   app.route("/", healthRoutes(deps.health));
   app.route("/", staticRoutes());
   app.use(sessionMiddleware(deps.webSessions));

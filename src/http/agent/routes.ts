@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/bun";
+import { websocketOriginCheck, widgetCors } from "./embedding.ts";
 import type { WSContext } from "hono/ws";
 import pageHtml from "../../../admin-ui/agent/index.html" with { type: "text" };
 import pageJs from "../../../admin-ui/agent/agent-page.js" with { type: "text" };
@@ -39,10 +40,14 @@ export interface AgentRouteDeps {
   agentForToken(agentId: string, token: string): boolean;
   /** Screenshots and the display image; without it the screenshot API answers 503 and the default image is served. */
   evidence?: AgentEvidence;
+  /** Agent-desktop origins that may embed the widget (`[http] embed_origins`). */
+  embedOrigins?: readonly string[];
 }
 
 export function agentRoutes(deps: AgentRouteDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
+  const origins = deps.embedOrigins ?? [];
+  app.use("*", widgetCors(origins));
   // Bun's types call an .html import a bundle; imported `with { type: "text" }` it is the file's text.
   app.get("/", (c) => c.html(pageHtml as unknown as string));
   for (const [name, [body, type]] of Object.entries(ASSETS)) app.get(`/${name}`, (c) => c.body(body, 200, { "content-type": type }));
@@ -50,6 +55,7 @@ export function agentRoutes(deps: AgentRouteDeps): Hono<AuthEnv> {
 
   app.get(
     "/ws",
+    websocketOriginCheck(origins),
     upgradeWebSocket((c) => {
       const cookieAgent = agentOfUser(c.get("user"));
       let connection: AgentConnection | undefined;

@@ -4,7 +4,7 @@ import { SipParseError } from "./errors.ts";
 import { knownName, SipHeaders, type NameInfo } from "./headers.ts";
 import { isToken, isTokenChar, trimLws } from "./lex.ts";
 import { resolveLimits, type ParseLimits } from "./limits.ts";
-import { parseBoundedInt, parseCSeq, SipRequest, SipResponse } from "./message.ts";
+import { parseBoundedInt, SipRequest, SipResponse } from "./message.ts";
 import { isSupportedScheme, parseUri, type SipUri } from "./uri.ts";
 import { parseVia } from "./via.ts";
 

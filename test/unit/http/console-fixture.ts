@@ -40,7 +40,7 @@ role = "callcenter"
 uri = "sip:110@127.0.0.1:5070"
 `;
 
-export function consoleFixture(opts: { config?: string } = {}) {
+export function consoleFixture(opts: { config?: string; embedOrigins?: string[] } = {}) {
   const store = openStore(":memory:");
   const data = tempDir("avsplit-console-");
   const users = new UserRepository(store.db);
@@ -71,7 +71,7 @@ export function consoleFixture(opts: { config?: string } = {}) {
     sessions: new SessionRecords(store.db),
     setupCode: () => (users.count() === 0 ? "setup-123" : undefined),
     health: { ready: () => true, details: () => ({}) },
-    agents: { gateway: { connect: () => ({ receive() {}, disconnect() {} }) }, agentForToken: () => false },
+    agents: { gateway: { connect: () => ({ receive() {}, disconnect() {} }) }, agentForToken: () => false, embedOrigins: opts.embedOrigins },
     console: consoleDeps,
   });
   const journal = new SessionJournal(store.sqlite, audit, "test");
