@@ -49,7 +49,11 @@ export class SessionManager extends TypedEmitter<{ event: [SessionEvent] }> {
         if (this.sessions.size === 0) for (const w of this.idleWaiters.splice(0)) w();
       });
     } catch (err) {
-      if (!(err instanceof SessionSetupError)) throw err;
+      // A bug must cost this call, never the process (onIncoming's promise has nobody to catch it).
+      if (!(err instanceof SessionSetupError)) {
+        log.error("caller INVITE failed unexpectedly", { callId: call.callId, err });
+        return this.refuse(call, 500, "Server Internal Error");
+      }
       log.warn("caller INVITE refused", { callId: call.callId, status: err.status, reason: err.message });
       this.refuse(call, err.status, undefined, err.warning);
     }

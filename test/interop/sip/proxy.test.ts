@@ -68,7 +68,7 @@ describe.skipIf(!SIPP || !KAMAILIO)("route sets through kamailio", () => {
     await waitFor(call, "answered");
     expect(call.dialog!.nextHop().port).toBe(kport);
     const off = await call.reinvite(answerSdp(40000, true, 0));
-    expect(off.ok).toBe(true);
+    expect(off.ok, `re-INVITE through the proxy answered ${off.status} ${off.reason}`).toBe(true);
     await call.bye();
     expectOk(await sipp.done);
     const out = stack.trace.get(call.callId).filter((e) => e.direction === "out");
