@@ -10,19 +10,11 @@ import { pollUntil } from "../../support/poll.ts";
 import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { scenarioDir } from "../sip/sipp.ts";
-import { Database } from "bun:sqlite";
 import { annexB, captureUdpTo, frameSizes } from "./caller-video-capture.ts";
-import { openWidget, startCall, videoCounters } from "./widget-call.ts";
+import { auditedSources, openWidget, startCall, videoCounters } from "./widget-call.ts";
 
 let h: SplitHarness;
 
-/** The agent.display audit events of a session: what the caller was shown, in order. */
-function auditedSources(sessionId: string): string[] {
-  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
-  const rows = db.query<{ data: string }, [string]>("SELECT data FROM events WHERE session_id = ? AND type = 'agent.display' ORDER BY seq").all(sessionId);
-  db.close();
-  return rows.map((r) => JSON.parse(r.data).source);
-}
 let browser: ChromiumSession;
 let scenarios: { dir: string; cleanup(): void };
 let work: { path: string; cleanup(): void };
@@ -69,7 +61,7 @@ test("share screen: the caller receives the screen instead of the camera; stop b
   const [caller, cc] = await call.hangup();
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
-  expect(auditedSources(call.sessionId)).toEqual(["screen", "camera"]);
+  expect(auditedSources(h.dataDir, call.sessionId)).toEqual(["screen", "camera"]);
   const sizes = frameSizes(annexB(await capture.stop()), work.path);
   const wide = sizes.map((s) => {
     const [w, hgt] = s.split("x").map(Number);

@@ -11,21 +11,13 @@ import { pollUntil } from "../../support/poll.ts";
 import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { scenarioDir } from "../sip/sipp.ts";
-import { Database } from "bun:sqlite";
 import { annexB, captureUdpTo, colourDistance, frameColours, imageColour } from "./caller-video-capture.ts";
-import { openWidget, startCall, videoCounters } from "./widget-call.ts";
+import { auditedSources, openWidget, startCall, videoCounters } from "./widget-call.ts";
 
 const DEFAULT_IMAGE = join(import.meta.dir, "../../../admin-ui/agent/display-default.png");
 
 let h: SplitHarness;
 
-/** The agent.display audit events of a session: what the caller was shown, in order. */
-function auditedSources(sessionId: string): string[] {
-  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
-  const rows = db.query<{ data: string }, [string]>("SELECT data FROM events WHERE session_id = ? AND type = 'agent.display' ORDER BY seq").all(sessionId);
-  db.close();
-  return rows.map((r) => JSON.parse(r.data).source);
-}
 let browser: ChromiumSession;
 let scenarios: { dir: string; cleanup(): void };
 let work: { path: string; cleanup(): void };
@@ -73,7 +65,7 @@ test("switch display: the caller receives the display image instead of the camer
   const [caller, cc] = await call.hangup();
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
-  expect(auditedSources(call.sessionId)).toEqual(["image", "camera"]);
+  expect(auditedSources(h.dataDir, call.sessionId)).toEqual(["image", "camera"]);
   const packets = await capture.stop();
   expect(packets.length).toBeGreaterThan(100);
 

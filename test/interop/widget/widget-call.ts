@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 /**
  * Shared set-up of the widget interop tests: an appliance with a sipp call center naming agent 1001, a sipp
  * VoLTE caller (H.264 352x288 pcap) that stays until avsplit hangs up, and the agent's widget in Chromium.
@@ -81,3 +82,11 @@ export function videoCounters(page: Page) {
 }
 
 export const textOf = (page: Page, part: string) => page.evaluate((p) => document.querySelector(`[data-avsplit="${p}"]`)?.textContent ?? "", part);
+
+/** The agent.display audit events of a session: what the caller was shown, in order. */
+export function auditedSources(dataDir: string, sessionId: string): string[] {
+  const db = new Database(`${dataDir}/avsplit.db`, { readonly: true });
+  const rows = db.query<{ data: string }, [string]>("SELECT data FROM events WHERE session_id = ? AND type = 'agent.display' ORDER BY seq").all(sessionId);
+  db.close();
+  return rows.map((r) => JSON.parse(r.data).source);
+}
