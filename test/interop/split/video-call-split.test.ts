@@ -3,32 +3,18 @@
  * audio-only call to a sipp call center that names agent 1001; agent 1001's widget in headless Chromium gets
  * the caller's video and sends its fake camera back; the caller's BYE ends everything.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { Database } from "bun:sqlite";
 import { pollUntil } from "../../support/poll.ts";
-import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
-import { AGENTS, callCenterScenario, splitScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
-import { freePorts, scenarioDir, startSipp } from "../sip/sipp.ts";
+import { AGENTS, callCenterScenario, splitScenario } from "../../support/split-harness.ts";
+import { freePorts, startSipp } from "../sip/sipp.ts";
+import { splitBrowserFixture } from "../../support/split-browser.ts";
 
-let h: SplitHarness;
-let browser: ChromiumSession;
-let scenarios: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
-  browser = await launchChromium({ args: ["--ignore-certificate-errors"] });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-  scenarios?.cleanup();
-});
+const fx = splitBrowserFixture();
 
 /** framesDecoded of a widget's caller video (0 while there is none). */
-const framesDecoded = (page: Page = browser.page) =>
+const framesDecoded = (page: Page = fx.browser.page) =>
   page.evaluate(async () => {
     const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
     if (!pc) return { frames: 0, width: 0 };
@@ -40,21 +26,21 @@ const framesDecoded = (page: Page = browser.page) =>
 
 test("caller video reaches the agent's browser, agent video and audio flow back, BYE ends every leg", async () => {
   const agent = AGENTS[0];
-  await openWidget(browser.page, agent);
+  await openWidget(fx.browser.page, agent);
 
-  const cc = startSipp(scenarios.dir, [
-    "-sf", callCenterScenario(scenarios.dir, agent.id), "-i", "127.0.0.1", "-p", String(h.ccPort),
-    "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1",
+  const cc = startSipp(fx.scenarios.dir, [
+    "-sf", callCenterScenario(fx.scenarios.dir, agent.id), "-i", "127.0.0.1", "-p", String(fx.h.ccPort),
+    "-mi", "127.0.0.1", "-mp", String(fx.h.ccMediaPort), "-rtp_echo", "-m", "1",
   ], 40);
-  const caller = startSipp(scenarios.dir, [
-    "-sf", "uac_av_media.xml", "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort),
-    "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort), `127.0.0.1:${h.sipPort}`, "-m", "1", "-d", "8000",
+  const caller = startSipp(fx.scenarios.dir, [
+    "-sf", "uac_av_media.xml", "-s", "110", "-i", "127.0.0.1", "-p", String(fx.h.callerPort),
+    "-mi", "127.0.0.1", "-mp", String(fx.h.callerMediaPort), `127.0.0.1:${fx.h.sipPort}`, "-m", "1", "-d", "8000",
   ], 40);
 
   const decoded = await pollUntil(framesDecoded, (d) => d.frames > 10, 20_000, "the widget to decode the caller's video");
   expect(decoded.width).toBe(352);
 
-  const [session] = h.appliance.sessions!.list();
+  const [session] = fx.h.appliance.sessions!.list();
   expect(session.agentId).toBe(agent.id);
   const stats = session.mediaStats();
   expect(stats.callerAudio.rx.packets).toBeGreaterThan(20);
@@ -67,10 +53,10 @@ test("caller video reaches the agent's browser, agent video and audio flow back,
   const [callerResult, ccResult] = await Promise.all([caller.done, cc.done]);
   expect(callerResult.code, callerResult.logs).toBe(0);
   expect(ccResult.code, ccResult.logs).toBe(0);
-  await h.appliance.sessions!.whenIdle();
-  await browser.page.waitForFunction(() => document.querySelector('[data-avsplit="status"]')?.textContent === "等待来电", null, { timeout: 5000 });
+  await fx.h.appliance.sessions!.whenIdle();
+  await fx.browser.page.waitForFunction(() => document.querySelector('[data-avsplit="status"]')?.textContent === "等待来电", null, { timeout: 5000 });
 
-  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+  const db = new Database(`${fx.h.dataDir}/avsplit.db`, { readonly: true });
   const row = db.query<{ state: string; agent_id: string; caller_number: string; end_reason: string }, [string]>("SELECT * FROM sessions WHERE id = ?").get(session.id)!;
   expect(row).toMatchObject({ state: "ended", agent_id: "1001", caller_number: "+33600000001", end_reason: "caller remote-bye" });
   const types = db.query<{ type: string }, [string]>("SELECT type FROM events WHERE session_id = ? ORDER BY seq").all(session.id).map((r) => r.type);
@@ -89,25 +75,25 @@ const statusOf = (page: Page) => page.evaluate(() => document.querySelector('[da
 async function openWidget(page: Page, agent: { id: string; token: string }) {
   // A fresh load each time (goto to the same URL with a #fragment would not reload).
   await page.goto("about:blank");
-  await page.goto(h.agentUrl(agent.id, agent.token));
+  await page.goto(fx.h.agentUrl(agent.id, agent.token));
   await pollUntil(() => page.evaluate(() => document.querySelector('[data-avsplit="agent"]')?.textContent), (s) => s === agent.id, 10_000, `agent ${agent.id}'s widget to connect`);
 }
 
 function call(ccScenario: string, callerScenario: string, callerArgs: string[]) {
-  const cc = startSipp(scenarios.dir, ["-sf", ccScenario, "-i", "127.0.0.1", "-p", String(h.ccPort), "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1"], 40);
-  const caller = startSipp(scenarios.dir, [
-    "-sf", callerScenario, "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort), "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort),
-    `127.0.0.1:${h.sipPort}`, "-m", "1", ...callerArgs,
+  const cc = startSipp(fx.scenarios.dir, ["-sf", ccScenario, "-i", "127.0.0.1", "-p", String(fx.h.ccPort), "-mi", "127.0.0.1", "-mp", String(fx.h.ccMediaPort), "-rtp_echo", "-m", "1"], 40);
+  const caller = startSipp(fx.scenarios.dir, [
+    "-sf", callerScenario, "-s", "110", "-i", "127.0.0.1", "-p", String(fx.h.callerPort), "-mi", "127.0.0.1", "-mp", String(fx.h.callerMediaPort),
+    `127.0.0.1:${fx.h.sipPort}`, "-m", "1", ...callerArgs,
   ], 40);
   return Promise.all([caller.done, cc.done]);
 }
 
 test("the agent reloads the page during the call: the widget rejoins and the video resumes", async () => {
   const agent = AGENTS[0];
-  await openWidget(browser.page, agent);
-  const done = call(callCenterScenario(scenarios.dir, agent.id), "uac_av_media.xml", ["-d", "9000"]);
+  await openWidget(fx.browser.page, agent);
+  const done = call(callCenterScenario(fx.scenarios.dir, agent.id), "uac_av_media.xml", ["-d", "9000"]);
   await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video before the reload");
-  await browser.page.reload();
+  await fx.browser.page.reload();
   await pollUntil(() => framesDecoded(), (d) => d.frames > 10 && d.width === 352, 20_000, "video after the reload");
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
@@ -116,11 +102,11 @@ test("the agent reloads the page during the call: the widget rejoins and the vid
 
 test("the agent presses hang-up: the caller and the call center both get BYE", async () => {
   const agent = AGENTS[0];
-  await openWidget(browser.page, agent);
-  const ended = new Promise<string>((resolve) => h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.reason)));
-  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_av_media_until_bye.xml"), []);
+  await openWidget(fx.browser.page, agent);
+  const ended = new Promise<string>((resolve) => fx.h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.reason)));
+  const done = call(callCenterScenario(fx.scenarios.dir, agent.id), splitScenario(fx.scenarios.dir, "uac_av_media_until_bye.xml"), []);
   await pollUntil(() => framesDecoded(), (d) => d.frames > 5, 20_000, "video before hang-up");
-  await browser.page.click('[data-avsplit="hangup"]');
+  await fx.browser.page.click('[data-avsplit="hangup"]');
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
@@ -128,19 +114,19 @@ test("the agent presses hang-up: the caller and the call center both get BYE", a
 }, 90_000);
 
 test("the call center transfers the call to another agent: the video moves to the second agent's widget", async () => {
-  const second = await browser.context.newPage();
+  const second = await fx.browser.context.newPage();
   try {
-    await openWidget(browser.page, AGENTS[0]);
+    await openWidget(fx.browser.page, AGENTS[0]);
     await openWidget(second, AGENTS[1]);
-    const done = call(splitScenario(scenarios.dir, "uas_cc_transfers.xml"), "uac_av_media.xml", ["-d", "11000"]);
-    await pollUntil(() => framesDecoded(browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
+    const done = call(splitScenario(fx.scenarios.dir, "uas_cc_transfers.xml"), "uac_av_media.xml", ["-d", "11000"]);
+    await pollUntil(() => framesDecoded(fx.browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
     await pollUntil(() => framesDecoded(second), (d) => d.frames > 10 && d.width === 352, 20_000, "agent 1002's video after the transfer");
-    expect(await statusOf(browser.page)).toBe("等待来电");
-    expect((await framesDecoded(browser.page)).frames).toBe(0);
+    expect(await statusOf(fx.browser.page)).toBe("等待来电");
+    expect((await framesDecoded(fx.browser.page)).frames).toBe(0);
     const [caller, cc] = await done;
     expect(caller.code, caller.logs).toBe(0);
     expect(cc.code, cc.logs).toBe(0);
-    const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+    const db = new Database(`${fx.h.dataDir}/avsplit.db`, { readonly: true });
     const bound = db.query<{ data: string }, []>("SELECT data FROM events WHERE type = 'session.bound' ORDER BY seq DESC LIMIT 1").get()!;
     expect(JSON.parse(JSON.parse(bound.data) ? bound.data : "{}")).toMatchObject({ agentId: "1002", previousAgentId: "1001", source: "transfer" });
     db.close();
@@ -151,19 +137,19 @@ test("the call center transfers the call to another agent: the video moves to th
 
 test("110 flow: a voice call, the agent asks for video, the caller accepts; video -> audio removes it at once", async () => {
   const agent = AGENTS[0];
-  await openWidget(browser.page, agent);
-  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_audio_accepts_video.xml"), ["-d", "2000"]);
-  await pollUntil(() => statusOf(browser.page), (s) => s === "语音通话", 10_000, "the widget to show an audio call");
+  await openWidget(fx.browser.page, agent);
+  const done = call(callCenterScenario(fx.scenarios.dir, agent.id), splitScenario(fx.scenarios.dir, "uac_audio_accepts_video.xml"), ["-d", "2000"]);
+  await pollUntil(() => statusOf(fx.browser.page), (s) => s === "语音通话", 10_000, "the widget to show an audio call");
   expect((await framesDecoded()).frames).toBe(0);
-  await browser.page.click('[data-avsplit="video-on"]');
+  await fx.browser.page.click('[data-avsplit="video-on"]');
   await pollUntil(() => framesDecoded(), (d) => d.frames > 10 && d.width === 352, 20_000, "the caller's video after it accepted");
-  await browser.page.click('[data-avsplit="video-off"]');
-  await pollUntil(() => statusOf(browser.page), (s) => s === "语音通话", 10_000, "the widget back to audio");
+  await fx.browser.page.click('[data-avsplit="video-off"]');
+  await pollUntil(() => statusOf(fx.browser.page), (s) => s === "语音通话", 10_000, "the widget back to audio");
   expect((await framesDecoded()).frames).toBe(0);
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
-  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+  const db = new Database(`${fx.h.dataDir}/avsplit.db`, { readonly: true });
   const video = db.query<{ data: string }, []>("SELECT data FROM events WHERE type = 'media.video' ORDER BY seq DESC LIMIT 2").all().map((r) => JSON.parse(r.data).direction);
   expect(video).toEqual(["removed", "added"]);
   db.close();
@@ -171,34 +157,34 @@ test("110 flow: a voice call, the agent asks for video, the caller accepts; vide
 
 test("110 flow: the caller refuses video (488): the call stays audio and the agent is told", async () => {
   const agent = AGENTS[0];
-  await openWidget(browser.page, agent);
-  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_audio_refuses_video.xml"), ["-d", "1500"]);
-  await pollUntil(() => statusOf(browser.page), (s) => s === "语音通话", 10_000, "the widget to show an audio call");
-  await browser.page.click('[data-avsplit="video-on"]');
-  await pollUntil(() => statusOf(browser.page), (s) => s.includes("未接受视频（488）"), 10_000, "the refusal notice");
+  await openWidget(fx.browser.page, agent);
+  const done = call(callCenterScenario(fx.scenarios.dir, agent.id), splitScenario(fx.scenarios.dir, "uac_audio_refuses_video.xml"), ["-d", "1500"]);
+  await pollUntil(() => statusOf(fx.browser.page), (s) => s === "语音通话", 10_000, "the widget to show an audio call");
+  await fx.browser.page.click('[data-avsplit="video-on"]');
+  await pollUntil(() => statusOf(fx.browser.page), (s) => s.includes("未接受视频（488）"), 10_000, "the refusal notice");
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
 }, 90_000);
 
 test("the call center transfers by REFER: avsplit calls the target, its agent gets the video, the old leg is hung up", async () => {
-  const second = await browser.context.newPage();
+  const second = await fx.browser.context.newPage();
   try {
-    await openWidget(browser.page, AGENTS[0]);
+    await openWidget(fx.browser.page, AGENTS[0]);
     await openWidget(second, AGENTS[1]);
     const targetPort = await freePorts(1);
     const targetMedia = await freePorts(2);
-    const target = startSipp(scenarios.dir, ["-sf", callCenterScenario(scenarios.dir, AGENTS[1].id), "-i", "127.0.0.1", "-p", String(targetPort), "-mi", "127.0.0.1", "-mp", String(targetMedia), "-rtp_echo", "-m", "1"], 40);
-    const done = call(splitScenario(scenarios.dir, "uas_cc_refers.xml", { TARGET: `127.0.0.1:${targetPort}` }), "uac_av_media.xml", ["-d", "11000"]);
-    await pollUntil(() => framesDecoded(browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
+    const target = startSipp(fx.scenarios.dir, ["-sf", callCenterScenario(fx.scenarios.dir, AGENTS[1].id), "-i", "127.0.0.1", "-p", String(targetPort), "-mi", "127.0.0.1", "-mp", String(targetMedia), "-rtp_echo", "-m", "1"], 40);
+    const done = call(splitScenario(fx.scenarios.dir, "uas_cc_refers.xml", { TARGET: `127.0.0.1:${targetPort}` }), "uac_av_media.xml", ["-d", "11000"]);
+    await pollUntil(() => framesDecoded(fx.browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
     await pollUntil(() => framesDecoded(second), (d) => d.frames > 10 && d.width === 352, 20_000, "agent 1002's video after the REFER");
-    expect(await statusOf(browser.page)).toBe("等待来电");
+    expect(await statusOf(fx.browser.page)).toBe("等待来电");
     const [caller, cc] = await done;
     const transferTarget = await target.done;
     expect(caller.code, caller.logs).toBe(0);
     expect(cc.code, cc.logs).toBe(0);
     expect(transferTarget.code, transferTarget.logs).toBe(0);
-    const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+    const db = new Database(`${fx.h.dataDir}/avsplit.db`, { readonly: true });
     const legs = db.query<{ kind: string; end_reason: string }, []>(
       "SELECT kind, end_reason FROM legs WHERE session_id = (SELECT id FROM sessions ORDER BY started_at DESC LIMIT 1) AND kind = 'callcenter' ORDER BY started_at",
     ).all();
@@ -211,17 +197,17 @@ test("the call center transfers by REFER: avsplit calls the target, its agent ge
 
 test("the call center names no agent: the agent binds the call by the caller's number and gets the video", async () => {
   const agent = AGENTS[0];
-  await openWidget(browser.page, agent);
+  await openWidget(fx.browser.page, agent);
   const done = call("uas_callcenter.xml", "uac_av_media.xml", ["-d", "8000"]);
-  await pollUntil(() => Promise.resolve(h.appliance.sessions!.list()[0]?.state), (s) => s === "connected", 10_000, "the call to connect");
-  expect(h.appliance.sessions!.list()[0].agentId).toBeNull();
-  await browser.page.fill('[data-avsplit="bind-form"] input', "+33600000001");
-  await browser.page.click('[data-avsplit="bind-form"] button');
+  await pollUntil(() => Promise.resolve(fx.h.appliance.sessions!.list()[0]?.state), (s) => s === "connected", 10_000, "the call to connect");
+  expect(fx.h.appliance.sessions!.list()[0].agentId).toBeNull();
+  await fx.browser.page.fill('[data-avsplit="bind-form"] input', "+33600000001");
+  await fx.browser.page.click('[data-avsplit="bind-form"] button');
   await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video after manual binding");
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
-  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+  const db = new Database(`${fx.h.dataDir}/avsplit.db`, { readonly: true });
   const bound = db.query<{ actor: string; data: string }, []>("SELECT actor, data FROM events WHERE type = 'session.bound' ORDER BY seq DESC LIMIT 1").get()!;
   expect(bound.actor).toBe("1001");
   expect(JSON.parse(bound.data)).toMatchObject({ agentId: "1001", source: "manual" });
@@ -230,8 +216,8 @@ test("the call center names no agent: the agent binds the call by the caller's n
 
 test("a caller without rtcp-fb is asked for keyframes by SIP INFO picture_fast_update when the agent joins", async () => {
   const agent = AGENTS[0];
-  await openWidget(browser.page, agent);
-  const done = call(callCenterScenario(scenarios.dir, agent.id), splitScenario(scenarios.dir, "uac_av_media_no_rtcp_fb.xml"), ["-d", "4000"]);
+  await openWidget(fx.browser.page, agent);
+  const done = call(callCenterScenario(fx.scenarios.dir, agent.id), splitScenario(fx.scenarios.dir, "uac_av_media_no_rtcp_fb.xml"), ["-d", "4000"]);
   await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video from the caller without rtcp-fb");
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);

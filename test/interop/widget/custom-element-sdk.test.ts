@@ -3,30 +3,14 @@
  * reverse proxy would) loads /agent/avsplit-agent.js, places <avsplit-agent agent token lang="en">, listens to
  * the documented events and drives the call through the documented commands.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
+import { expect, test } from "bun:test";
 import { pollUntil } from "../../support/poll.ts";
-import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
-import { scenarioDir } from "../sip/sipp.ts";
 import { AGENT, startCall } from "./widget-call.ts";
+import { splitBrowserFixture } from "../../support/split-browser.ts";
 
-let h: SplitHarness;
-let browser: ChromiumSession;
-let scenarios: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
-  // The host page is fulfilled by Playwright (no address), so Chromium would treat it as public and block its
-  // requests to 127.0.0.1 (Local Network Access); a real desktop on the appliance's origin is not affected.
-  browser = await launchChromium({ args: ["--ignore-certificate-errors", "--disable-features=LocalNetworkAccessChecks"] });
-}, 20_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-  scenarios?.cleanup();
-});
+// The host page is fulfilled by Playwright (no address), so Chromium would treat it as public and block its
+// requests to 127.0.0.1 (Local Network Access); a real desktop on the appliance's origin is not affected.
+const fx = splitBrowserFixture(["--disable-features=LocalNetworkAccessChecks"]);
 
 const HOST_PAGE = `<!DOCTYPE html><title>agent desktop</title>
 <h1>CAD desktop</h1>
@@ -42,18 +26,18 @@ const HOST_PAGE = `<!DOCTYPE html><title>agent desktop</title>
 </script>`;
 
 type Seen = { type: string; detail: Record<string, unknown> }[];
-const seen = () => browser.page.evaluate(() => (window as unknown as { seen: Seen }).seen);
+const seen = () => fx.browser.page.evaluate(() => (window as unknown as { seen: Seen }).seen);
 const waitFor = (type: string) => pollUntil(seen, (s) => s.some((e) => e.type === type), 15_000, `the ${type} event`);
 
 test("<avsplit-agent> emits session-bound / video-started / session-ended, obeys setDisplay, screenshot, hangup, and relabels on lang", async () => {
-  const page = browser.page;
-  const hostUrl = `https://127.0.0.1:${h.httpsPort}/desktop/host.html`;
+  const page = fx.browser.page;
+  const hostUrl = `https://127.0.0.1:${fx.h.httpsPort}/desktop/host.html`;
   await page.route(hostUrl, (route) => route.fulfill({ status: 200, contentType: "text/html", body: HOST_PAGE }));
   await page.goto(hostUrl);
   await pollUntil(seen, (s) => s.some((e) => e.type === "connection" && e.detail.state === "open"), 10_000, "the widget to connect");
   expect(await page.textContent('avsplit-agent [data-avsplit="status"]'), JSON.stringify(await seen())).toBe("Waiting for a call");
 
-  const call = await startCall(h, scenarios.dir, page);
+  const call = await startCall(fx.h, fx.scenarios.dir, page);
   const bound = (await waitFor("session-bound")).find((e) => e.type === "session-bound")!;
   expect(bound.detail).toMatchObject({ id: call.sessionId, kind: "video", callerNumber: "+33600000001" });
   await waitFor("video-started");

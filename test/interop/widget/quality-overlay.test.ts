@@ -3,33 +3,17 @@
  * frame rate, bitrate and loss (received) and ours (sent); a voice-only caller gets the audio-call hint; a video
  * caller whose phone sends no video gets the "no video from the caller" message. The en strings replace zh-CN.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
+import { expect, test } from "bun:test";
 import { pollUntil } from "../../support/poll.ts";
-import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
-import { scenarioDir } from "../sip/sipp.ts";
 import { openWidget, startCall, textOf, videoCounters } from "./widget-call.ts";
+import { splitBrowserFixture } from "../../support/split-browser.ts";
 
-let h: SplitHarness;
-let browser: ChromiumSession;
-let scenarios: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
-  browser = await launchChromium({ args: ["--ignore-certificate-errors"] });
-}, 20_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-  scenarios?.cleanup();
-});
+const fx = splitBrowserFixture();
 
 test("the overlay shows resolution, frame rate, bitrate and loss both ways during a video call", async () => {
-  const page = browser.page;
-  await openWidget(page, h);
-  const call = await startCall(h, scenarios.dir, page);
+  const page = fx.browser.page;
+  await openWidget(page, fx.h);
+  const call = await startCall(fx.h, fx.scenarios.dir, page);
   await pollUntil(() => videoCounters(page), (c) => c.framesDecoded > 10, 15_000, "the caller's video");
   const overlay = await pollUntil(
     () => textOf(page, "quality"),
@@ -47,10 +31,10 @@ test("the overlay shows resolution, frame rate, bitrate and loss both ways durin
 }, 30_000);
 
 test("a voice-only caller: the widget says it is an audio call and offers the video request, in English", async () => {
-  const page = browser.page;
-  await openWidget(page, h, "&lang=en");
+  const page = fx.browser.page;
+  await openWidget(page, fx.h, "&lang=en");
   expect(await textOf(page, "hangup")).toBe("Hang up");
-  const call = await startCall(h, scenarios.dir, page, "uac_audio_until_bye.xml");
+  const call = await startCall(fx.h, fx.scenarios.dir, page, "uac_audio_until_bye.xml");
   await pollUntil(() => textOf(page, "status"), (s) => s === "Audio call", 8000, "the audio-call status");
   expect(await textOf(page, "notice")).toContain("audio-only call");
   expect(await page.isEnabled('[data-avsplit="video-on"]')).toBe(true);
@@ -61,9 +45,9 @@ test("a voice-only caller: the widget says it is an audio call and offers the vi
 }, 30_000);
 
 test("a video caller whose phone sends no video: the agent is told the caller's network or phone cannot do video", async () => {
-  const page = browser.page;
-  await openWidget(page, h);
-  const call = await startCall(h, scenarios.dir, page, "uac_av_no_video_until_bye.xml");
+  const page = fx.browser.page;
+  await openWidget(page, fx.h);
+  const call = await startCall(fx.h, fx.scenarios.dir, page, "uac_av_no_video_until_bye.xml");
   await pollUntil(() => textOf(page, "status"), (s) => s === "视频通话中", 8000, "the video-call status");
   await pollUntil(() => textOf(page, "notice"), (s) => s.includes("未收到主叫视频"), 12_000, "the no-video message");
   expect((await videoCounters(page)).framesDecoded).toBe(0);
@@ -73,8 +57,8 @@ test("a video caller whose phone sends no video: the agent is told the caller's 
 }, 30_000);
 
 test("the video leg cannot connect (no ICE candidates get through): the agent is told the video connection failed", async () => {
-  await browser.page.goto("about:blank"); // one widget for the agent: this test's page
-  const page = await browser.context.newPage();
+  await fx.browser.page.goto("about:blank"); // one widget for the agent: this test's page
+  const page = await fx.browser.context.newPage();
   try {
     // Fault injection at the browser's edge: every ICE candidate is dropped from the offer the widget sends and from
     // the answer it gets, as if a firewall ate the media path; signalling itself still works.
@@ -94,8 +78,8 @@ test("the video leg cannot connect (no ICE candidates get through): the agent is
         return setRemote.call(this, { type: desc.type, sdp: strip(desc.sdp ?? "") });
       };
     });
-    await openWidget(page, h);
-    const call = await startCall(h, scenarios.dir, page);
+    await openWidget(page, fx.h);
+    const call = await startCall(fx.h, fx.scenarios.dir, page);
     await pollUntil(() => textOf(page, "status"), (s) => s === "视频通话中", 8000, "the video-call status");
     await pollUntil(() => textOf(page, "notice"), (s) => s.includes("视频连接失败"), 15_000, "the video-failed message");
     expect((await videoCounters(page)).framesDecoded).toBe(0);

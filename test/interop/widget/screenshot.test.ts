@@ -3,42 +3,26 @@
  * caller's video size (352x288 from the sipp pcap), its media_files row and screenshot.taken audit event exist,
  * and the widget lists it.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
 import { pollUntil } from "../../support/poll.ts";
-import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
-import { scenarioDir } from "../sip/sipp.ts";
 import { AGENT, openWidget, startCall, videoCounters } from "./widget-call.ts";
+import { splitBrowserFixture } from "../../support/split-browser.ts";
 
-let h: SplitHarness;
-let browser: ChromiumSession;
-let scenarios: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
-  browser = await launchChromium({ args: ["--ignore-certificate-errors"] });
-}, 20_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-  scenarios?.cleanup();
-});
+const fx = splitBrowserFixture();
 
 test("a screenshot of the caller's video is a 352x288 PNG stored with the session, audited and listed", async () => {
-  const page = browser.page;
-  await openWidget(page, h);
-  const call = await startCall(h, scenarios.dir, page);
+  const page = fx.browser.page;
+  await openWidget(page, fx.h);
+  const call = await startCall(fx.h, fx.scenarios.dir, page);
   await pollUntil(() => videoCounters(page), (c) => c.framesDecoded > 5 && c.width === 352, 15_000, "the caller's video in the widget");
 
   await page.click('[data-avsplit="screenshot"]');
   const listed = await pollUntil(() => page.evaluate(() => document.querySelectorAll('[data-avsplit="screenshots"] li').length), (n) => n === 1, 5000, "the screenshot in the widget's list");
   expect(listed).toBe(1);
 
-  const db = new Database(join(h.dataDir, "avsplit.db"), { readonly: true });
+  const db = new Database(join(fx.h.dataDir, "avsplit.db"), { readonly: true });
   const row = db.query<{ id: string; path: string; kind: string; bytes: number; sha256: string }, [string]>("SELECT * FROM media_files WHERE session_id = ?").get(call.sessionId)!;
   const event = db.query<{ actor: string; data: string }, [string]>("SELECT actor, data FROM events WHERE session_id = ? AND type = 'screenshot.taken'").get(call.sessionId)!;
   db.close();
@@ -46,7 +30,7 @@ test("a screenshot of the caller's video is a 352x288 PNG stored with the sessio
   expect(event.actor).toBe(`agent:${AGENT.id}`);
   expect(JSON.parse(event.data)).toMatchObject({ fileId: row.id, sha256: row.sha256, width: 352, height: 288 });
 
-  const file = join(h.dataDir, row.path);
+  const file = join(fx.h.dataDir, row.path);
   const png = new Uint8Array(await Bun.file(file).arrayBuffer());
   expect(png.byteLength).toBe(row.bytes);
   expect(new Bun.CryptoHasher("sha256").update(png).digest("hex")).toBe(row.sha256);

@@ -5,31 +5,21 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
 import { pollUntil } from "../../support/poll.ts";
-import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
 import { tempDir } from "../../support/temp-dir.ts";
-import { scenarioDir } from "../sip/sipp.ts";
 import { annexB, captureUdpTo, frameSizes } from "./caller-video-capture.ts";
 import { auditedSources, openWidget, startCall, videoCounters } from "./widget-call.ts";
+import { splitBrowserFixture } from "../../support/split-browser.ts";
 
-let h: SplitHarness;
-
-let browser: ChromiumSession;
-let scenarios: { dir: string; cleanup(): void };
 let work: { path: string; cleanup(): void };
 
+const fx = splitBrowserFixture(["--auto-select-desktop-capture-source=Entire screen"]);
+
 beforeAll(async () => {
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
   work = tempDir("avsplit-share-");
-  browser = await launchChromium({ args: ["--ignore-certificate-errors", "--auto-select-desktop-capture-source=Entire screen"] });
-}, 20_000);
+});
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-  scenarios?.cleanup();
   work?.cleanup();
 });
 
@@ -41,10 +31,10 @@ async function encodeMore(page: Page, more: number, what: string) {
 }
 
 test("share screen: the caller receives the screen instead of the camera; stop brings the camera back", async () => {
-  const page = browser.page;
-  await openWidget(page, h);
-  const capture = await captureUdpTo(h.callerMediaPort + 2, work.path);
-  const call = await startCall(h, scenarios.dir, page);
+  const page = fx.browser.page;
+  await openWidget(page, fx.h);
+  const capture = await captureUdpTo(fx.h.callerMediaPort + 2, work.path);
+  const call = await startCall(fx.h, fx.scenarios.dir, page);
   await pollUntil(() => videoCounters(page), (c) => c.framesEncoded > 0, 10_000, "the widget to send its camera");
   const cameraLabel = await outgoingLabel(page);
   await encodeMore(page, 30, "camera frames");
@@ -61,7 +51,7 @@ test("share screen: the caller receives the screen instead of the camera; stop b
   const [caller, cc] = await call.hangup();
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
-  expect(auditedSources(h.dataDir, call.sessionId)).toEqual(["screen", "camera"]);
+  expect(auditedSources(fx.h.dataDir, call.sessionId)).toEqual(["screen", "camera"]);
   const sizes = frameSizes(annexB(await capture.stop()), work.path);
   const wide = sizes.map((s) => {
     const [w, hgt] = s.split("x").map(Number);
@@ -79,9 +69,9 @@ test("share screen: the caller receives the screen instead of the camera; stop b
 }, 30_000);
 
 test("a screen still shared when the call ends is stopped, so it cannot reach the next caller", async () => {
-  const page = browser.page;
-  await openWidget(page, h);
-  const call = await startCall(h, scenarios.dir, page);
+  const page = fx.browser.page;
+  await openWidget(page, fx.h);
+  const call = await startCall(fx.h, fx.scenarios.dir, page);
   await pollUntil(() => videoCounters(page), (c) => c.framesEncoded > 0, 10_000, "the widget to send its camera");
   await page.click('[data-avsplit="share"]');
   await pollUntil(() => outgoingLabel(page), (l) => l.startsWith("screen:"), 5000, "the screen track on the sender");

@@ -6,33 +6,23 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
 import { pollUntil } from "../../support/poll.ts";
-import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
 import { tempDir } from "../../support/temp-dir.ts";
-import { scenarioDir } from "../sip/sipp.ts";
 import { annexB, captureUdpTo, colourDistance, frameColours, imageColour } from "./caller-video-capture.ts";
 import { auditedSources, openWidget, startCall, videoCounters } from "./widget-call.ts";
+import { splitBrowserFixture } from "../../support/split-browser.ts";
 
 const DEFAULT_IMAGE = join(import.meta.dir, "../../../admin-ui/agent/display-default.png");
 
-let h: SplitHarness;
-
-let browser: ChromiumSession;
-let scenarios: { dir: string; cleanup(): void };
 let work: { path: string; cleanup(): void };
 
+const fx = splitBrowserFixture();
+
 beforeAll(async () => {
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
   work = tempDir("avsplit-display-");
-  browser = await launchChromium({ args: ["--ignore-certificate-errors"] });
-}, 20_000);
+});
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-  scenarios?.cleanup();
   work?.cleanup();
 });
 
@@ -43,10 +33,10 @@ async function encodeMore(page: Page, more: number, what: string) {
 }
 
 test("switch display: the caller receives the display image instead of the camera, then the camera again", async () => {
-  const page = browser.page;
-  await openWidget(page, h);
-  const capture = await captureUdpTo(h.callerMediaPort + 2, work.path);
-  const call = await startCall(h, scenarios.dir, page);
+  const page = fx.browser.page;
+  await openWidget(page, fx.h);
+  const capture = await captureUdpTo(fx.h.callerMediaPort + 2, work.path);
+  const call = await startCall(fx.h, fx.scenarios.dir, page);
   await pollUntil(() => videoCounters(page), (c) => c.framesEncoded > 0, 10_000, "the widget to send its camera");
   await encodeMore(page, 40, "camera frames");
 
@@ -65,7 +55,7 @@ test("switch display: the caller receives the display image instead of the camer
   const [caller, cc] = await call.hangup();
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
-  expect(auditedSources(h.dataDir, call.sessionId)).toEqual(["image", "camera"]);
+  expect(auditedSources(fx.h.dataDir, call.sessionId)).toEqual(["image", "camera"]);
   const packets = await capture.stop();
   expect(packets.length).toBeGreaterThan(100);
 
