@@ -3,6 +3,7 @@
  * the sipp scenarios and a headless Chromium, made before the file's tests and closed after them.
  */
 import { afterAll, beforeAll } from "bun:test";
+import type { Page } from "playwright-core";
 import { scenarioDir } from "../interop/sip/sipp.ts";
 import { launchChromium, type ChromiumSession } from "./chromium.ts";
 import { startSplitHarness, type SplitHarness } from "./split-harness.ts";
@@ -27,4 +28,18 @@ export function splitBrowserFixture(chromiumArgs: string[] = []): SplitBrowser {
     fx.scenarios?.cleanup();
   });
   return fx;
+}
+
+/** The widget's inbound (caller) and outbound (agent) video counters. */
+export function videoCounters(page: Page) {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
+    const out = { framesDecoded: 0, width: 0, height: 0, packetsSent: 0, framesEncoded: 0 };
+    if (!pc) return out;
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === "inbound-rtp" && r.kind === "video") Object.assign(out, { framesDecoded: r.framesDecoded ?? 0, width: r.frameWidth ?? 0, height: r.frameHeight ?? 0 });
+      if (r.type === "outbound-rtp" && r.kind === "video") Object.assign(out, { packetsSent: r.packetsSent ?? 0, framesEncoded: r.framesEncoded ?? 0 });
+    });
+    return out;
+  });
 }

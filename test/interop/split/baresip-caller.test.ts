@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { launchChromium, type ChromiumSession } from "../../support/chromium.ts";
 import { freeTcpPort, freeUdpTcpPort } from "../../support/free-port.ts";
 import { PEERS } from "../../support/peers.ts";
@@ -14,6 +13,7 @@ import { pollUntil } from "../../support/poll.ts";
 import { AGENTS, callCenterScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { scenarioDir, startSipp } from "../sip/sipp.ts";
+import { videoCounters } from "../../support/split-browser.ts";
 
 const HAVE_BARESIP = Bun.which("baresip") !== null;
 
@@ -35,14 +35,6 @@ afterAll(async () => {
   scenarios?.cleanup();
   dir.cleanup();
 });
-
-const framesDecoded = (page: Page) =>
-  page.evaluate(async () => {
-    const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
-    if (!pc) return 0;
-    for (const r of (await pc.getStats() as unknown as Map<string, { type: string; kind?: string; framesDecoded?: number; frameWidth?: number }>).values()) if (r.type === "inbound-rtp" && r.kind === "video") return r.framesDecoded ?? 0;
-    return 0;
-  });
 
 test.skipIf(!HAVE_BARESIP).each([
   ["plain RTP", ""],
@@ -75,7 +67,7 @@ test.skipIf(!HAVE_BARESIP).each([
   const caller = Bun.spawn(["baresip", "-f", dir.path, "-t", "14", "-e", `/dial sip:110@127.0.0.1:${h.sipPort}`], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const output = Promise.all([new Response(caller.stdout).text(), new Response(caller.stderr).text()]).then(([o, e]) => o + e);
 
-  await pollUntil(() => framesDecoded(browser.page), (n) => n > 10, 25_000, "the widget to decode baresip's video");
+  await pollUntil(() => videoCounters(browser.page), (c) => c.framesDecoded > 10, 25_000, "the widget to decode baresip's video");
   const log = await output;
   if (process.env.AVSPLIT_DEBUG_BARESIP) await Bun.write("/tmp/baresip-caller.log", log);
   await caller.exited;

@@ -9,20 +9,9 @@ import { Database } from "bun:sqlite";
 import { pollUntil } from "../../support/poll.ts";
 import { AGENTS, callCenterScenario, splitScenario } from "../../support/split-harness.ts";
 import { freePorts, startSipp } from "../sip/sipp.ts";
-import { splitBrowserFixture } from "../../support/split-browser.ts";
+import { splitBrowserFixture, videoCounters } from "../../support/split-browser.ts";
 
 const fx = splitBrowserFixture();
-
-/** framesDecoded of a widget's caller video (0 while there is none). */
-const framesDecoded = (page: Page = fx.browser.page) =>
-  page.evaluate(async () => {
-    const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
-    if (!pc) return { frames: 0, width: 0 };
-    for (const r of (await pc.getStats() as unknown as Map<string, { type: string; kind?: string; framesDecoded?: number; frameWidth?: number }>).values()) {
-      if (r.type === "inbound-rtp" && r.kind === "video") return { frames: r.framesDecoded ?? 0, width: r.frameWidth ?? 0 };
-    }
-    return { frames: 0, width: 0 };
-  });
 
 test("caller video reaches the agent's browser, agent video and audio flow back, BYE ends every leg", async () => {
   const agent = AGENTS[0];
@@ -37,7 +26,7 @@ test("caller video reaches the agent's browser, agent video and audio flow back,
     "-mi", "127.0.0.1", "-mp", String(fx.h.callerMediaPort), `127.0.0.1:${fx.h.sipPort}`, "-m", "1", "-d", "8000",
   ], 40);
 
-  const decoded = await pollUntil(framesDecoded, (d) => d.frames > 10, 20_000, "the widget to decode the caller's video");
+  const decoded = await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10, 20_000, "the widget to decode the caller's video");
   expect(decoded.width).toBe(352);
 
   const [session] = fx.h.appliance.sessions!.list();
@@ -92,9 +81,9 @@ test("the agent reloads the page during the call: the widget rejoins and the vid
   const agent = AGENTS[0];
   await openWidget(fx.browser.page, agent);
   const done = call(callCenterScenario(fx.scenarios.dir, agent.id), "uac_av_media.xml", ["-d", "9000"]);
-  await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video before the reload");
+  await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10, 20_000, "video before the reload");
   await fx.browser.page.reload();
-  await pollUntil(() => framesDecoded(), (d) => d.frames > 10 && d.width === 352, 20_000, "video after the reload");
+  await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10 && d.width === 352, 20_000, "video after the reload");
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
@@ -105,7 +94,7 @@ test("the agent presses hang-up: the caller and the call center both get BYE", a
   await openWidget(fx.browser.page, agent);
   const ended = new Promise<string>((resolve) => fx.h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.reason)));
   const done = call(callCenterScenario(fx.scenarios.dir, agent.id), splitScenario(fx.scenarios.dir, "uac_av_media_until_bye.xml"), []);
-  await pollUntil(() => framesDecoded(), (d) => d.frames > 5, 20_000, "video before hang-up");
+  await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 5, 20_000, "video before hang-up");
   await fx.browser.page.click('[data-avsplit="hangup"]');
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
@@ -119,10 +108,10 @@ test("the call center transfers the call to another agent: the video moves to th
     await openWidget(fx.browser.page, AGENTS[0]);
     await openWidget(second, AGENTS[1]);
     const done = call(splitScenario(fx.scenarios.dir, "uas_cc_transfers.xml"), "uac_av_media.xml", ["-d", "11000"]);
-    await pollUntil(() => framesDecoded(fx.browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
-    await pollUntil(() => framesDecoded(second), (d) => d.frames > 10 && d.width === 352, 20_000, "agent 1002's video after the transfer");
+    await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10, 20_000, "agent 1001's video");
+    await pollUntil(() => videoCounters(second), (d) => d.framesDecoded > 10 && d.width === 352, 20_000, "agent 1002's video after the transfer");
     expect(await statusOf(fx.browser.page)).toBe("等待来电");
-    expect((await framesDecoded(fx.browser.page)).frames).toBe(0);
+    expect((await videoCounters(fx.browser.page)).framesDecoded).toBe(0);
     const [caller, cc] = await done;
     expect(caller.code, caller.logs).toBe(0);
     expect(cc.code, cc.logs).toBe(0);
@@ -140,12 +129,12 @@ test("110 flow: a voice call, the agent asks for video, the caller accepts; vide
   await openWidget(fx.browser.page, agent);
   const done = call(callCenterScenario(fx.scenarios.dir, agent.id), splitScenario(fx.scenarios.dir, "uac_audio_accepts_video.xml"), ["-d", "2000"]);
   await pollUntil(() => statusOf(fx.browser.page), (s) => s === "语音通话", 10_000, "the widget to show an audio call");
-  expect((await framesDecoded()).frames).toBe(0);
+  expect((await videoCounters(fx.browser.page)).framesDecoded).toBe(0);
   await fx.browser.page.click('[data-avsplit="video-on"]');
-  await pollUntil(() => framesDecoded(), (d) => d.frames > 10 && d.width === 352, 20_000, "the caller's video after it accepted");
+  await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10 && d.width === 352, 20_000, "the caller's video after it accepted");
   await fx.browser.page.click('[data-avsplit="video-off"]');
   await pollUntil(() => statusOf(fx.browser.page), (s) => s === "语音通话", 10_000, "the widget back to audio");
-  expect((await framesDecoded()).frames).toBe(0);
+  expect((await videoCounters(fx.browser.page)).framesDecoded).toBe(0);
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
@@ -176,8 +165,8 @@ test("the call center transfers by REFER: avsplit calls the target, its agent ge
     const targetMedia = await freePorts(2);
     const target = startSipp(fx.scenarios.dir, ["-sf", callCenterScenario(fx.scenarios.dir, AGENTS[1].id), "-i", "127.0.0.1", "-p", String(targetPort), "-mi", "127.0.0.1", "-mp", String(targetMedia), "-rtp_echo", "-m", "1"], 40);
     const done = call(splitScenario(fx.scenarios.dir, "uas_cc_refers.xml", { TARGET: `127.0.0.1:${targetPort}` }), "uac_av_media.xml", ["-d", "11000"]);
-    await pollUntil(() => framesDecoded(fx.browser.page), (d) => d.frames > 10, 20_000, "agent 1001's video");
-    await pollUntil(() => framesDecoded(second), (d) => d.frames > 10 && d.width === 352, 20_000, "agent 1002's video after the REFER");
+    await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10, 20_000, "agent 1001's video");
+    await pollUntil(() => videoCounters(second), (d) => d.framesDecoded > 10 && d.width === 352, 20_000, "agent 1002's video after the REFER");
     expect(await statusOf(fx.browser.page)).toBe("等待来电");
     const [caller, cc] = await done;
     const transferTarget = await target.done;
@@ -203,7 +192,7 @@ test("the call center names no agent: the agent binds the call by the caller's n
   expect(fx.h.appliance.sessions!.list()[0].agentId).toBeNull();
   await fx.browser.page.fill('[data-avsplit="bind-form"] input', "+33600000001");
   await fx.browser.page.click('[data-avsplit="bind-form"] button');
-  await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video after manual binding");
+  await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10, 20_000, "video after manual binding");
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
@@ -218,7 +207,7 @@ test("a caller without rtcp-fb is asked for keyframes by SIP INFO picture_fast_u
   const agent = AGENTS[0];
   await openWidget(fx.browser.page, agent);
   const done = call(callCenterScenario(fx.scenarios.dir, agent.id), splitScenario(fx.scenarios.dir, "uac_av_media_no_rtcp_fb.xml"), ["-d", "4000"]);
-  await pollUntil(() => framesDecoded(), (d) => d.frames > 10, 20_000, "video from the caller without rtcp-fb");
+  await pollUntil(() => videoCounters(fx.browser.page), (d) => d.framesDecoded > 10, 20_000, "video from the caller without rtcp-fb");
   const [caller, cc] = await done;
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);

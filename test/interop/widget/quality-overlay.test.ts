@@ -5,8 +5,8 @@
  */
 import { expect, test } from "bun:test";
 import { pollUntil } from "../../support/poll.ts";
-import { openWidget, startCall, textOf, videoCounters } from "./widget-call.ts";
-import { splitBrowserFixture } from "../../support/split-browser.ts";
+import { openWidget, startCall, textOf } from "./widget-call.ts";
+import { splitBrowserFixture, videoCounters } from "../../support/split-browser.ts";
 
 const fx = splitBrowserFixture();
 

@@ -7,8 +7,8 @@ import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { pollUntil } from "../../support/poll.ts";
-import { AGENT, openWidget, startCall, videoCounters } from "./widget-call.ts";
-import { splitBrowserFixture } from "../../support/split-browser.ts";
+import { AGENT, openWidget, startCall } from "./widget-call.ts";
+import { splitBrowserFixture, videoCounters } from "../../support/split-browser.ts";
 
 const fx = splitBrowserFixture();
 

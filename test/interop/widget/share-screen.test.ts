@@ -8,8 +8,8 @@ import type { Page } from "playwright-core";
 import { pollUntil } from "../../support/poll.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { annexB, captureUdpTo, frameSizes } from "./caller-video-capture.ts";
-import { auditedSources, openWidget, startCall, videoCounters } from "./widget-call.ts";
-import { splitBrowserFixture } from "../../support/split-browser.ts";
+import { auditedSources, openWidget, startCall } from "./widget-call.ts";
+import { splitBrowserFixture, videoCounters } from "../../support/split-browser.ts";
 
 let work: { path: string; cleanup(): void };
 

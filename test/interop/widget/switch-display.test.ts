@@ -9,8 +9,8 @@ import type { Page } from "playwright-core";
 import { pollUntil } from "../../support/poll.ts";
 import { tempDir } from "../../support/temp-dir.ts";
 import { annexB, captureUdpTo, colourDistance, frameColours, imageColour } from "./caller-video-capture.ts";
-import { auditedSources, openWidget, startCall, videoCounters } from "./widget-call.ts";
-import { splitBrowserFixture } from "../../support/split-browser.ts";
+import { auditedSources, openWidget, startCall } from "./widget-call.ts";
+import { splitBrowserFixture, videoCounters } from "../../support/split-browser.ts";
 
 const DEFAULT_IMAGE = join(import.meta.dir, "../../../admin-ui/agent/display-default.png");
 

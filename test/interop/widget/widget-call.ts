@@ -67,20 +67,6 @@ export async function startCall(h: SplitHarness, scenarioDirPath: string, page: 
   };
 }
 
-/** The widget's inbound (caller) and outbound (agent) video counters. */
-export function videoCounters(page: Page) {
-  return page.evaluate(async () => {
-    const pc = (window as unknown as { avsplit: { pc: RTCPeerConnection | null } }).avsplit.pc;
-    const out = { framesDecoded: 0, width: 0, height: 0, packetsSent: 0, framesEncoded: 0 };
-    if (!pc) return out;
-    (await pc.getStats()).forEach((r) => {
-      if (r.type === "inbound-rtp" && r.kind === "video") Object.assign(out, { framesDecoded: r.framesDecoded ?? 0, width: r.frameWidth ?? 0, height: r.frameHeight ?? 0 });
-      if (r.type === "outbound-rtp" && r.kind === "video") Object.assign(out, { packetsSent: r.packetsSent ?? 0, framesEncoded: r.framesEncoded ?? 0 });
-    });
-    return out;
-  });
-}
-
 export const textOf = (page: Page, part: string) => page.evaluate((p) => document.querySelector(`[data-avsplit="${p}"]`)?.textContent ?? "", part);
 
 /** The agent.display audit events of a session: what the caller was shown, in order. */
