@@ -39,7 +39,9 @@ export async function startSplitHarness(opts: { mediaTimeoutS?: number } = {}): 
   const callerPort = await freePorts(1);
   const callerMediaPort = await freePorts(4);
   const httpsPort = await freeTcpPort();
-  const rtpBase = 30000 + 2 * Math.floor(Math.random() * 15000);
+  // Above the range freePorts() picks the sipp peers' ports from (20000-56000): a port checked free for sipp must
+  // not be taken by the appliance's RTP pool before sipp binds it.
+  const rtpBase = 57000 + 2 * Math.floor(Math.random() * 3500);
   const toml = applianceToml({
     dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${rtpBase}-${rtpBase + 199}`, ccPort, agents: AGENTS, mediaTimeoutS: opts.mediaTimeoutS,
   });
