@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the test dependencies that are missing: npm packages, then the Debian packages the
-# interop tests drive (sipp, baresip, chromium, ffmpeg, tshark, sox). Idempotent and quiet when all is there.
+# interop tests drive (sipp, baresip, chromium, firefox-esr, ffmpeg, tshark, sox). Idempotent and quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +8,7 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
   npm ci --no-audit --no-fund
 fi
 
-declare -A need=( [sipp]=sip-tester [baresip]=baresip [chromium]=chromium [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [tshark]=tshark [sox]=sox [openssl]=openssl [kamailio]=kamailio )
+declare -A need=( [sipp]=sip-tester [baresip]=baresip [chromium]=chromium [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [tshark]=tshark [sox]=sox [openssl]=openssl [kamailio]=kamailio [firefox-esr]=firefox-esr )
 missing=()
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done
 # baresip's H.264 codec lives in a separate package.

@@ -131,6 +131,7 @@ export class AvsplitAgentElement extends HTMLElement {
     on("error", (e) => {
       if (e.code === "video-failed") this.setNotice("videoFailed");
       else if (e.code === "camera-unavailable") this.setNotice("cameraUnavailable");
+      else if (e.code === "video-unsupported") this.setNotice("videoUnsupported");
       console.warn("avsplit:", e.message);
     });
     on("stats", (q) => {

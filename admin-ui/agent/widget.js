@@ -13,6 +13,9 @@ const CONNECT_TIMEOUT_MS = 10000;
 /** Re-offers after a failed video join before the widget gives up (until the next session update). */
 const MAX_JOIN_RETRIES = 3;
 
+const hasH264 = (capabilities) => capabilities?.codecs.some((c) => /h264/i.test(c.mimeType)) ?? false;
+const browserHasH264 = () => hasH264(RTCRtpReceiver.getCapabilities("video")) && hasH264(RTCRtpSender.getCapabilities("video"));
+
 export class AvsplitAgent extends EventTarget {
   constructor({ callerVideo, agentVideo, base = location.origin, statsIntervalMs = 1000 } = {}) {
     super();
@@ -90,6 +93,12 @@ export class AvsplitAgent extends EventTarget {
   }
 
   async joinVideo(sessionId) {
+    // Video is passed through as H.264 (no transcoding): a browser without it (Firefox before its OpenH264
+    // plugin is installed) cannot take part, which retrying will not change.
+    if (!browserHasH264()) {
+      this.emit("error", { code: "video-unsupported", message: "this browser cannot send or receive H.264 video" });
+      return;
+    }
     const pc = new RTCPeerConnection({ iceServers: this.session?.iceServers ?? [] });
     this.pc = pc;
     if (this.display === "camera") {

@@ -11,6 +11,8 @@ export interface TestApplianceConfig {
   mediaTimeoutS?: number;
   /** Extra lines for the [sip] table (rate limits for load tests). */
   sipExtra?: string[];
+  /** Extra lines for the [http] table (embed_origins). */
+  httpExtra?: string[];
 }
 
 export function applianceToml(c: TestApplianceConfig): string {
@@ -28,6 +30,7 @@ bind_address = "127.0.0.1"
 media_timeout_s = ${c.mediaTimeoutS ?? 30}
 [http]
 listen = "127.0.0.1:${c.httpsPort}"
+${(c.httpExtra ?? []).join("\n")}
 [[trunk]]
 name = "sbc"
 role = "caller"

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from "bun:test";
 import type { Page } from "playwright-core";
 import { scenarioDir } from "../interop/sip/sipp.ts";
 import { launchChromium, type ChromiumSession } from "./chromium.ts";
-import { startSplitHarness, type SplitHarness } from "./split-harness.ts";
+import { startSplitHarness, type SplitHarness, type SplitHarnessOptions } from "./split-harness.ts";
 
 export interface SplitBrowser {
   h: SplitHarness;
@@ -15,10 +15,10 @@ export interface SplitBrowser {
 }
 
 /** Registers the hooks; the fields are set once beforeAll ran. The widget is served over a self-signed certificate. */
-export function splitBrowserFixture(chromiumArgs: string[] = []): SplitBrowser {
+export function splitBrowserFixture(chromiumArgs: string[] = [], harness: SplitHarnessOptions = {}): SplitBrowser {
   const fx = {} as SplitBrowser;
   beforeAll(async () => {
-    fx.h = await startSplitHarness();
+    fx.h = await startSplitHarness(harness);
     fx.scenarios = scenarioDir();
     fx.browser = await launchChromium({ args: ["--ignore-certificate-errors", ...chromiumArgs] });
   }, 30_000);

@@ -31,7 +31,9 @@ export const AGENTS = [
   { id: "1002", token: "token-of-agent-1002" },
 ];
 
-export async function startSplitHarness(opts: { mediaTimeoutS?: number } = {}): Promise<SplitHarness> {
+export interface SplitHarnessOptions { mediaTimeoutS?: number; httpExtra?: string[] }
+
+export async function startSplitHarness(opts: SplitHarnessOptions = {}): Promise<SplitHarness> {
   const dir = tempDir("avsplit-split-");
   const sipPort = await freePorts(1);
   const ccPort = await freePorts(1);
@@ -44,6 +46,7 @@ export async function startSplitHarness(opts: { mediaTimeoutS?: number } = {}): 
   const rtpBase = 57000 + 2 * Math.floor(Math.random() * 3500);
   const toml = applianceToml({
     dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${rtpBase}-${rtpBase + 199}`, ccPort, agents: AGENTS, mediaTimeoutS: opts.mediaTimeoutS,
+    httpExtra: opts.httpExtra,
   });
   const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"));
   return {

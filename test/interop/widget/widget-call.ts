@@ -37,7 +37,7 @@ function callerScenarioFile(dir: string, name: string): string {
 }
 
 /** Starts a call that lasts until the widget hangs up; resolves once the session is bound to the agent. */
-export async function startCall(h: SplitHarness, scenarioDirPath: string, page: Page, callerScenario = "uac_av_media_until_bye.xml"): Promise<RunningCall> {
+export async function startCall(h: SplitHarness, scenarioDirPath: string, page: Pick<Page, "click">, callerScenario = "uac_av_media_until_bye.xml"): Promise<RunningCall> {
   const sessions = h.appliance.sessions!;
   const bound = new Promise<string>((resolve) => {
     const onEvent = (e: { type: string; sessionId: string }) => {
