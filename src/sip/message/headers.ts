@@ -1,5 +1,5 @@
 /** Ordered, case-insensitive SIP header list with compact forms expanded (RFC 3261 §7.3, §20). */
-import { splitList } from "./lex.ts";
+import { splitList, Vocabulary } from "./lex.ts";
 
 const CANONICAL = [
   "Accept", "Accept-Contact", "Accept-Encoding", "Accept-Language", "Alert-Info", "Allow", "Allow-Events",
@@ -73,30 +73,22 @@ function keyOf(name: string): string {
   return nameInfo(name).key;
 }
 
-/** Known names by length and first letter, compared in place so the parser need not slice them. */
-const BUCKETS = new Map<number, { lower: string; info: NameInfo }[]>();
-for (const [lower, canon] of BY_KEY) {
-  const b = lower.length * 128 + lower.charCodeAt(0);
-  let list = BUCKETS.get(b);
-  if (!list) BUCKETS.set(b, (list = []));
-  list.push({ lower, info: { name: canon, key: canon.toLowerCase() } });
+/** Known names (compact forms included), recognised in place so the parser need not slice them. */
+const KNOWN = new Vocabulary<NameInfo>(
+  [...BY_KEY].map(([lower, canon]) => {
+    const key = canon.toLowerCase();
+    return [key === lower ? canon : lower, { name: canon, key }];
+  }),
+);
+
+/** The known header named by text[start, end) in any case, or undefined. */
+export function knownName(text: string, start: number, end: number): NameInfo | undefined {
+  return KNOWN.find(text, start, end);
 }
 
-/**
- * The known header named by text[start, end) (token characters only), or undefined. `c | 0x20` lowers
- * A-Z and leaves every other token character unchanged except '_', which no known name contains.
- */
-export function knownName(text: string, start: number, end: number): NameInfo | undefined {
-  const len = end - start;
-  const list = BUCKETS.get(len * 128 + (text.charCodeAt(start) | 0x20));
-  if (list === undefined) return undefined;
-  outer: for (const cand of list) {
-    for (let k = 1; k < len; k++) {
-      if ((text.charCodeAt(start + k) | 0x20) !== cand.lower.charCodeAt(k)) continue outer;
-    }
-    return cand.info;
-  }
-  return undefined;
+/** The known header named by text[start, end) spelled as SipHeaders writes it (or as a compact form), or undefined. */
+export function knownNameAsWritten(text: string, start: number, end: number): NameInfo | undefined {
+  return KNOWN.exact(text, start, end);
 }
 
 export function isListHeader(name: string): boolean {
@@ -113,6 +105,8 @@ export class SipHeaders {
   private names: string[] = [];
   private keys: string[] = [];
   private values: string[] = [];
+  /** Bumped by every edit, so a message can tell that the header block it received is still what it holds. */
+  private edits = 0;
 
   constructor(init?: Iterable<[string, string]>) {
     if (init) for (const [n, v] of init) this.append(n, v);
@@ -120,6 +114,11 @@ export class SipHeaders {
 
   get size(): number {
     return this.names.length;
+  }
+
+  /** Number of edits (set, append, prepend, delete) so far. */
+  get changes(): number {
+    return this.edits;
   }
 
   /** First raw value. */
@@ -141,23 +140,22 @@ export class SipHeaders {
     return out;
   }
 
+  /** The raw values of every line of that name joined by ", " (how list header lines combine, §7.3.1). */
+  joined(name: string): string | undefined {
+    const key = keyOf(name);
+    let out: string | undefined;
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.keys[i] === key) out = out === undefined ? this.values[i] : out + ", " + this.values[i];
+    }
+    return out;
+  }
+
   /** Number of header lines of that name (comma lists not split). */
   count(name: string): number {
     const key = keyOf(name);
     let n = 0;
     for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) n++;
     return n;
-  }
-
-  /** Line counts of several headers in one pass (parser validation). */
-  counts(names: readonly string[]): number[] {
-    const keys = names.map(keyOf);
-    const out = keys.map(() => 0);
-    for (const k of this.keys) {
-      const j = keys.indexOf(k);
-      if (j >= 0) out[j]++;
-    }
-    return out;
   }
 
   has(name: string): boolean {
@@ -173,6 +171,7 @@ export class SipHeaders {
       return;
     }
     checkHeader(name, value);
+    this.edits++;
     this.values[i] = value;
     for (let j = this.keys.length - 1; j > i; j--) if (this.keys[j] === key) this.removeAt(j);
   }
@@ -186,6 +185,7 @@ export class SipHeaders {
     checkHeader(name, value);
     const key = keyOf(name);
     const i = Math.max(0, this.keys.indexOf(key));
+    this.edits++;
     this.names.splice(i, 0, canonicalName(name));
     this.keys.splice(i, 0, key);
     this.values.splice(i, 0, value);
@@ -233,12 +233,14 @@ export class SipHeaders {
 
   private push(name: string, key: string, value: string): void {
     checkHeader(name, value);
+    this.edits++;
     this.names.push(canonicalName(name));
     this.keys.push(key);
     this.values.push(value);
   }
 
   private removeAt(i: number): void {
+    this.edits++;
     this.names.splice(i, 1);
     this.keys.splice(i, 1);
     this.values.splice(i, 1);

@@ -7,6 +7,10 @@ for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = 1;
 for (let c = 0x61; c <= 0x7a; c++) TOKEN[c] = 1;
 for (const ch of "-.!%*_+`'~") TOKEN[ch.charCodeAt(0)] = 1;
 
+/** gen-value = token / host / quoted-string: token characters, and ':' '[' ']' of a (bracketed or bare) IPv6 host. */
+const GEN_VALUE = TOKEN.slice();
+for (const ch of ":[]") GEN_VALUE[ch.charCodeAt(0)] = 1;
+
 /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
 export function isTokenChar(c: number): boolean {
   return c < 128 && TOKEN[c] === 1;
@@ -17,6 +21,69 @@ export function isToken(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (!isTokenChar(s.charCodeAt(i))) return false;
   return true;
 }
+
+/**
+ * A fixed set of ASCII words matched case-insensitively in place, without slicing or hashing the candidate:
+ * what the parser uses to recognise header and parameter names. Each word maps to a value.
+ */
+export class Vocabulary<T> {
+  /** Candidates by length * 128 + lowercased first character; dense (null = none), as a holey array is slow to index. */
+  private readonly buckets: ({ word: string; lower: string; value: T }[] | null)[];
+
+  constructor(entries: Iterable<[word: string, value: T]>) {
+    const words = [...entries];
+    const longest = Math.max(...words.map(([w]) => w.length));
+    this.buckets = new Array((longest + 1) * 128).fill(null);
+    for (const [word, value] of words) {
+      const lower = word.toLowerCase();
+      (this.buckets[lower.length * 128 + lower.charCodeAt(0)] ??= []).push({ word, lower, value });
+    }
+  }
+
+  /** The value of the word text[start, end) ignoring ASCII case, or undefined. */
+  find(text: string, start: number, end: number): T | undefined {
+    const list = this.candidates(text, start, end);
+    if (list == null) return undefined;
+    const len = end - start;
+    for (let j = 0; j < list.length; j++) {
+      const lower = list[j].lower;
+      let k = 0;
+      while (k < len && lowerChar(text.charCodeAt(start + k)) === lower.charCodeAt(k)) k++;
+      if (k === len) return list[j].value;
+    }
+    return undefined;
+  }
+
+  /** The value of the word text[start, end) when spelled exactly as registered, or undefined. */
+  exact(text: string, start: number, end: number): T | undefined {
+    const list = this.candidates(text, start, end);
+    if (list == null) return undefined;
+    for (let j = 0; j < list.length; j++) if (text.startsWith(list[j].word, start)) return list[j].value;
+    return undefined;
+  }
+
+  /** The bucket for text[start, end); undefined past the longest word. */
+  private candidates(text: string, start: number, end: number): { word: string; lower: string; value: T }[] | null | undefined {
+    const c0 = text.charCodeAt(start);
+    return c0 < 128 ? this.buckets[(end - start) * 128 + lowerChar(c0)] : null;
+  }
+}
+
+function lowerChar(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
+/**
+ * Parameter names seen on nearly every message, recognised without allocating (see parseParams): RFC 3261/3581
+ * header and URI parameters, RFC 3840/5626/4028 ones, and the IMS feature tags of every VoLTE Contact (TS 24.229).
+ */
+export const COMMON_PARAMS = new Vocabulary(
+  [
+    "tag", "branch", "received", "rport", "maddr", "ttl", "lr", "transport", "user", "method", "q", "expires",
+    "phone-context", "ob", "gr", "refresher", "reg-id", "+sip.instance", "video", "audio", "+g.3gpp.icsi-ref",
+    "+g.3gpp.iari-ref", "+g.3gpp.mid-call", "+g.3gpp.srvcc-alerting", "+g.3gpp.ps2cs-srvcc-orig-pre-alerting",
+  ].map((w) => [w, w]),
+);
 
 /** toLowerCase without an allocation when there is nothing to lower (most parameter names). */
 export function lowerAscii(s: string): string {
@@ -45,9 +112,33 @@ export function skipWs(s: string, i: number): number {
   return i;
 }
 
+/** A non-negative decimal of at most `max`; null for anything else (overlarge, signs, garbage). */
+export function parseBoundedInt(value: string, max: number): number | null {
+  const t = value.trim();
+  if (t.length === 0 || t.length > 12) return null;
+  let v = 0;
+  for (let i = 0; i < t.length; i++) {
+    const d = t.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return v <= max ? v : null;
+}
+
+/** Index of the first character at or after i that is not SP or HTAB (no line ends). */
+export function skipBlanks(s: string, i: number): number {
+  while (i < s.length && (s.charCodeAt(i) === 0x20 || s.charCodeAt(i) === 0x09)) i++;
+  return i;
+}
+
 /** Index just past the closing quote of the quoted-string starting at `start` (which is `"`), or -1. */
 export function endOfQuoted(s: string, start: number): number {
-  for (let i = start + 1; i < s.length; i++) {
+  const close = s.indexOf('"', start + 1);
+  if (close < 0) return -1;
+  // no quoted-pair before it: that quote closes (the search is bounded so that many quoted strings stay linear)
+  const escape = s.slice(start + 1, close).indexOf("\\");
+  if (escape < 0) return close + 1;
+  for (let i = start + 1 + escape; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x5c) i++; // quoted-pair: skip the escaped char
     else if (c === 0x22) return i + 1;
@@ -111,14 +202,9 @@ export function parseParams(s: string, i: number, params: Map<string, string | n
     if (s.charCodeAt(i) !== 0x3b) throw new SipParseError(`bad-header:${what}`, `${what}: expected ';' at ${i}`);
     i = skipWs(s, i + 1);
     const nameStart = i;
-    let upper = false;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 128 || TOKEN[c] !== 1) break;
-      if (c <= 0x5a && c >= 0x41) upper = true;
-    }
+    while (i < n && isTokenChar(s.charCodeAt(i))) i++;
     if (i === nameStart) throw new SipParseError(`bad-header:${what}`, `${what}: empty parameter name`);
-    const name = upper ? s.slice(nameStart, i).toLowerCase() : s.slice(nameStart, i);
+    const name = COMMON_PARAMS.find(s, nameStart, i) ?? lowerAscii(s.slice(nameStart, i));
     i = skipWs(s, i);
     let value: string | null = null;
     if (i < n && s.charCodeAt(i) === 0x3d) {
@@ -130,11 +216,10 @@ export function parseParams(s: string, i: number, params: Map<string, string | n
         i = end;
       } else {
         const vStart = i;
-        // gen-value = token / host / quoted-string; host may be an IPv6 reference ("[...]") or bare IPv6
         while (i < n) {
           const c = s.charCodeAt(i);
-          if (isTokenChar(c) || c === 0x3a || c === 0x5b || c === 0x5d) i++;
-          else break;
+          if (c >= 128 || GEN_VALUE[c] !== 1) break;
+          i++;
         }
         if (i === vStart) throw new SipParseError(`bad-header:${what}`, `${what}: empty value for ${name}`);
         value = s.slice(vStart, i);

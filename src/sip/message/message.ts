@@ -5,7 +5,7 @@
 import { Buffer } from "node:buffer";
 import { SipParseError } from "./errors.ts";
 import { SipHeaders } from "./headers.ts";
-import { isToken, splitList } from "./lex.ts";
+import { isTokenChar, parseBoundedInt, skipBlanks, skipWs, splitList } from "./lex.ts";
 import { parseNameAddr, type NameAddr } from "./name-addr.ts";
 import { formatUri, type SipUri } from "./uri.ts";
 import { parseVia, type Via } from "./via.ts";
@@ -18,20 +18,28 @@ export interface CSeq {
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
+/** CSeq = 1*DIGIT LWS Method (RFC 3261 §20.16). */
 export function parseCSeq(value: string): CSeq {
-  const m = /^[ \t]*([0-9]{1,10})[ \t\r\n]+([^ \t\r\n]+)[ \t]*$/.exec(value);
-  if (!m || !isToken(m[2])) throw new SipParseError("bad-header:CSeq", `CSeq: malformed "${value.slice(0, 80)}"`);
-  const seq = Number(m[1]);
+  const n = value.length;
+  let i = skipBlanks(value, 0);
+  const digits = i;
+  let seq = 0;
+  while (i < n) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) break;
+    seq = seq * 10 + d;
+    i++;
+  }
+  const gap = i;
+  i = skipWs(value, i);
+  const method = i;
+  while (i < n && isTokenChar(value.charCodeAt(i))) i++;
+  const methodEnd = i;
+  if (gap === digits || gap - digits > 10 || method === gap || methodEnd === method || skipBlanks(value, i) !== n) {
+    throw new SipParseError("bad-header:CSeq", `CSeq: malformed "${value.slice(0, 80)}"`);
+  }
   if (seq >= 2 ** 31) throw new SipParseError("bad-header:CSeq", "CSeq: sequence number >= 2^31");
-  return { seq, method: m[2] };
-}
-
-/** A non-negative decimal of at most `max`; null for anything else (overlarge, signs, garbage). */
-export function parseBoundedInt(value: string, max: number): number | null {
-  const t = value.trim();
-  if (t.length === 0 || t.length > 12 || !/^[0-9]+$/.test(t)) return null;
-  const v = Number(t);
-  return v <= max ? v : null;
+  return { seq, method: value.slice(method, methodEnd) };
 }
 
 /** Contact entries of all Contact lines; the REGISTER wildcard `*` is skipped. */
@@ -49,10 +57,22 @@ const PRIMED = {
   to: ["To", firstOf("To"), (v: string): NameAddr => parseNameAddr(v, "To")],
   topVia: ["Via", firstOf("Via"), (v: string): Via => parseVia(v)[0]],
   cseq: ["CSeq", firstOf("CSeq"), parseCSeq],
-  contact: ["Contact", (h: SipHeaders) => h.getAll("Contact").join(", "), parseContacts],
+  contact: ["Contact", (h: SipHeaders) => h.joined("Contact") ?? "", parseContacts],
 } as const;
 type PrimedKey = keyof typeof PRIMED;
 type Primed<K extends PrimedKey> = ReturnType<(typeof PRIMED)[K][2]>;
+
+/** The message as received, kept only when it is byte for byte what serialize() would write. */
+interface Received {
+  /** Start line, header lines each ending in CRLF, CRLF, body. */
+  bytes: Uint8Array;
+  /** The body as parsed, a view of the end of `bytes` (so edits in place show in both). */
+  body: Uint8Array;
+  startLine: string;
+  headers: SipHeaders;
+  /** `headers.changes` when received; any edit since then invalidates the bytes. */
+  changes: number;
+}
 
 export abstract class SipMessage {
   headers: SipHeaders;
@@ -94,6 +114,16 @@ export abstract class SipMessage {
     const v = raw(this.headers);
     if (v === undefined) throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
     return v;
+  }
+
+  private received: Received | null = null;
+
+  /**
+   * Parser hook: `bytes` (the message as received, ending in the current body, which is a view of them) equal
+   * what serialize() writes for the current start line, headers and body; serialize() copies them while that holds.
+   */
+  keepReceived(bytes: Uint8Array, startLine: string): void {
+    this.received = { bytes, body: this.body, startLine, headers: this.headers, changes: this.headers.changes };
   }
 
   private required(name: string): string {
@@ -147,6 +177,16 @@ export abstract class SipMessage {
 
   /** The wire form; Content-Length always equals body.length. */
   serialize(): Uint8Array {
+    const r = this.received;
+    if (
+      r !== null &&
+      r.body === this.body &&
+      r.headers === this.headers &&
+      r.changes === this.headers.changes &&
+      r.startLine === this.startLine()
+    ) {
+      return r.bytes.slice(); // a copy: the caller may keep or change it
+    }
     const head = this.startLine() + "\r\n" + this.headers.format(this.body.length) + "\r\n";
     const headBytes = Buffer.byteLength(head, "utf8");
     const out = new Uint8Array(headBytes + this.body.length);

@@ -1,10 +1,10 @@
 /** Datagram parser: bytes -> SipRequest | SipResponse, or a SipParseError (never another exception). */
 import { Buffer } from "node:buffer";
 import { SipParseError } from "./errors.ts";
-import { knownName, SipHeaders, type NameInfo } from "./headers.ts";
-import { isToken, isTokenChar, trimLws } from "./lex.ts";
+import { knownName, knownNameAsWritten, SipHeaders, type NameInfo } from "./headers.ts";
+import { isToken, isTokenChar, parseBoundedInt, skipBlanks, trimLws } from "./lex.ts";
 import { resolveLimits, type ParseLimits } from "./limits.ts";
-import { parseBoundedInt, SipRequest, SipResponse } from "./message.ts";
+import { SipRequest, SipResponse } from "./message.ts";
 import { isSupportedScheme, parseUri, type SipUri } from "./uri.ts";
 import { parseVia } from "./via.ts";
 
@@ -17,18 +17,22 @@ interface Head {
   bodyStart: number; // -1 when the blank line is missing
 }
 
+const CRLFCRLF = Buffer.from("\r\n\r\n");
+const LFLF = Buffer.from("\n\n");
+
 /** Locates the header block, tolerating bare-LF line ends. */
 export function findHead(buf: Buffer, from: number): Head {
   let start = from;
   while (start < buf.length && (buf[start] === 0x0d || buf[start] === 0x0a)) start++;
-  const crlf = buf.indexOf("\r\n\r\n", start);
+  const crlf = buf.indexOf(CRLFCRLF, start);
   if (crlf >= 0) {
-    // a bare-LF blank line may come first; only the bytes before the CRLFCRLF need a look
-    const lf = buf.subarray(start, crlf).indexOf("\n\n");
+    // a bare-LF blank line may come first; only the bytes before the CRLFCRLF need a look (a stream buffer
+    // may hold many messages after it)
+    const lf = buf.subarray(start, crlf).indexOf(LFLF);
     if (lf >= 0) return { start, end: start + lf, bodyStart: start + lf + 2 };
     return { start, end: crlf, bodyStart: crlf + 4 };
   }
-  const lf = buf.indexOf("\n\n", start);
+  const lf = buf.indexOf(LFLF, start);
   if (lf >= 0) return { start, end: lf, bodyStart: lf + 2 };
   return { start, end: buf.length, bodyStart: -1 };
 }
@@ -45,7 +49,7 @@ export function parseMessage(data: Uint8Array, limits?: Partial<ParseLimits>): S
 
 function parse(data: Uint8Array, limits: ParseLimits): SipRequest | SipResponse {
   if (data.length > limits.maxBytes) throw new SipParseError("too-large", `message of ${data.length} bytes`, 513);
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
+  const buf = data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
   const head = findHead(buf, 0);
   if (head.start >= data.length) throw new SipParseError("empty", "only CR/LF (keep-alive)");
   const text = buf.toString("utf8", head.start, head.end);
@@ -54,14 +58,23 @@ function parse(data: Uint8Array, limits: ParseLimits): SipRequest | SipResponse 
   const firstLine = stripCr(nl < 0 ? text : text.slice(0, nl));
   if (firstLine.indexOf("\r") >= 0) throw new SipParseError("bad-start-line", "bare CR in the start line");
   const headers = new SipHeaders();
-  readHeaders(text, nl < 0 ? text.length : nl + 1, headers, limits);
+  const canonical = readHeaders(text, nl < 0 ? text.length : nl + 1, headers, limits);
 
   const start = firstLine.startsWith("SIP/") ? buildResponse(firstLine, headers) : buildRequest(firstLine, headers);
   const msg = start.message;
   try {
     if (start.error) throw start.error;
-    msg.body = readBody(data, head, headers);
+    // One copy holds head and body: the body is a view of it, and serialize() may re-send it whole. A plain
+    // Uint8Array made by its constructor: Buffer#slice (data may be a Buffer) would alias the receive buffer.
+    const headLength = head.bodyStart - head.start;
+    const copy = new Uint8Array(data.subarray(head.start, head.bodyStart + bodyLength(data, head, headers)));
+    msg.body = new Uint8Array(copy.buffer, headLength, copy.length - headLength); // cheaper than subarray in Bun
     validate(msg);
+    // Re-sendable when the start line and every header line are in serialize() form, the head ends in CRLFCRLF
+    // and it was valid UTF-8 (U+FFFD: bytes that were not would be written back differently).
+    if (canonical && nl > 0 && text.charCodeAt(nl - 1) === 0x0d && head.bodyStart === head.end + 4 && text.indexOf("\uFFFD") < 0) {
+      keepReceived(msg, copy, firstLine);
+    }
   } catch (err) {
     if (err instanceof SipParseError && msg instanceof SipRequest && answerable(msg)) err.request = msg;
     throw err;
@@ -73,43 +86,56 @@ function stripCr(line: string): string {
   return line.length > 0 && line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
 }
 
-/** Splits the header block into (name, value) pairs with index arithmetic: one slice per name and value. */
-function readHeaders(text: string, pos: number, headers: SipHeaders, limits: ParseLimits): void {
+/**
+ * Splits the header block into (name, value) pairs with index arithmetic: one slice per name and value.
+ * Returns whether every line is already in the form SipHeaders.format() writes ("Name: value" CRLF, canonical
+ * name, no folding), so that the received bytes can be re-sent unchanged.
+ */
+function readHeaders(text: string, pos: number, headers: SipHeaders, limits: ParseLimits): boolean {
   const n = text.length;
   let name: string | NameInfo = "";
   let value = "";
-  let count = 0;
-  const flush = () => {
-    if (++count > limits.maxHeaders) throw new SipParseError("too-many-headers", `more than ${limits.maxHeaders} headers`);
-    headers.appendRaw(name, value);
-  };
+  let canonical = true;
+  let cr = text.indexOf("\r", pos); // next CR at or after pos, so each line's check costs no rescan
   while (pos < n) {
     let nl = text.indexOf("\n", pos);
     if (nl < 0) nl = n;
     let end = nl;
-    if (end > pos && text.charCodeAt(end - 1) === 0x0d) end--;
-    const cr = text.indexOf("\r", pos);
+    if (end > pos && text.charCodeAt(end - 1) === 0x0d) {
+      end--;
+      if (nl === n) canonical = false; // a CR before the CRLFCRLF that ends the head
+    } else if (nl < n) canonical = false; // bare LF
     if (cr >= 0 && cr < end) throw new SipParseError("bad-header-line", "bare CR inside a header line");
+    if (cr >= 0 && cr < nl) cr = text.indexOf("\r", nl);
     const c0 = text.charCodeAt(pos);
     if (c0 === 0x20 || c0 === 0x09) {
       // folded continuation (LWS): joins the previous value with one SP
       if (name === "") throw new SipParseError("bad-header-line", "continuation line before any header");
       const more = trimLws(text.slice(pos, end));
       if (more) value = value ? value + " " + more : more;
+      canonical = false;
     } else {
-      if (name !== "") flush();
-      let i = pos;
-      while (i < end && isTokenChar(text.charCodeAt(i))) i++;
-      if (i === pos) throw new SipParseError("bad-header-line", `bad header line "${text.slice(pos, Math.min(end, pos + 60))}"`);
-      name = knownName(text, pos, i) ?? text.slice(pos, i);
-      while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+      if (name !== "") addHeader(headers, name, value, limits);
+      // the usual line: a known name as SipHeaders writes it, directly before the colon (so no token scan)
+      let i = text.indexOf(":", pos);
+      let known = i > pos && i < end ? knownNameAsWritten(text, pos, i) : undefined;
+      if (known === undefined || known.name.length !== i - pos /* compact form */) {
+        i = pos;
+        while (i < end && isTokenChar(text.charCodeAt(i))) i++;
+        if (i === pos) throw new SipParseError("bad-header-line", `bad header line "${text.slice(pos, Math.min(end, pos + 60))}"`);
+        known = knownName(text, pos, i);
+        if (known !== undefined && !text.startsWith(known.name, pos)) canonical = false; // compact form or other case
+      }
+      name = known ?? text.slice(pos, i);
+      const colon = i;
+      i = skipBlanks(text, i);
       if (text.charCodeAt(i) !== 0x3a || i >= end) {
         throw new SipParseError("bad-header-line", `header line without colon: "${text.slice(pos, Math.min(end, pos + 60))}"`);
       }
-      i++;
-      while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+      i = skipBlanks(text, i + 1);
       let vEnd = end;
       while (vEnd > i && (text.charCodeAt(vEnd - 1) === 0x20 || text.charCodeAt(vEnd - 1) === 0x09)) vEnd--;
+      if (i !== colon + 2 || text.charCodeAt(colon + 1) !== 0x20 || vEnd !== end) canonical = false;
       value = text.slice(i, vEnd);
     }
     if (value.length > limits.maxHeaderLength) {
@@ -117,7 +143,13 @@ function readHeaders(text: string, pos: number, headers: SipHeaders, limits: Par
     }
     pos = nl + 1;
   }
-  if (name !== "") flush();
+  if (name !== "") addHeader(headers, name, value, limits);
+  return canonical;
+}
+
+function addHeader(headers: SipHeaders, name: string | NameInfo, value: string, limits: ParseLimits): void {
+  if (headers.size >= limits.maxHeaders) throw new SipParseError("too-many-headers", `more than ${limits.maxHeaders} headers`);
+  headers.appendRaw(name, value);
 }
 
 interface StartLine {
@@ -138,8 +170,10 @@ function buildRequest(line: string, headers: SipHeaders): StartLine {
     const [method, rawUri, version] = parts;
     if (!isToken(method)) throw new SipParseError("bad-start-line", "bad method");
     let error: SipParseError | undefined;
-    if (!/^SIP\/[0-9]+\.[0-9]+$/i.test(version)) throw new SipParseError("bad-start-line", "bad SIP version");
-    if (version.toUpperCase() !== "SIP/2.0") error = new SipParseError("bad-version", `unsupported ${version}`, 505);
+    if (version !== "SIP/2.0") {
+      if (!/^SIP\/[0-9]+\.[0-9]+$/i.test(version)) throw new SipParseError("bad-start-line", "bad SIP version");
+      if (version.toUpperCase() !== "SIP/2.0") error = new SipParseError("bad-version", `unsupported ${version}`, 505);
+    }
     let uri: SipUri;
     try {
       uri = parseUri(rawUri);
@@ -179,11 +213,19 @@ function answerable(req: SipRequest): boolean {
   }
 }
 
-function readBody(data: Uint8Array, head: Head, headers: SipHeaders): Uint8Array {
+/** Lets serialize() re-send the received bytes when their one Content-Length is written as serialize() would. */
+function keepReceived(msg: SipRequest | SipResponse, bytes: Uint8Array, startLine: string): void {
+  const length = String(msg.body.length);
+  if (msg.headers.count("Content-Length") !== 1 || msg.headers.get("Content-Length") !== length) return;
+  msg.keepReceived(bytes, startLine);
+}
+
+/** Body length by Content-Length; all the bytes after the head when it is absent (datagrams, RFC 3261 §18.3). */
+function bodyLength(data: Uint8Array, head: Head, headers: SipHeaders): number {
   if (head.bodyStart < 0) throw new SipParseError("no-end-of-headers", "missing blank line after headers");
   const available = data.length - head.bodyStart;
   const values = headers.getAll("Content-Length");
-  if (values.length === 0) return data.slice(head.bodyStart);
+  if (values.length === 0) return available;
   let length = -1;
   for (const v of values) {
     const n = parseBoundedInt(v, 0xffffffff);
@@ -193,7 +235,7 @@ function readBody(data: Uint8Array, head: Head, headers: SipHeaders): Uint8Array
   if (length > available) {
     throw new SipParseError("bad-content-length", `Content-Length ${length} exceeds the ${available} bytes received`);
   }
-  return data.slice(head.bodyStart, head.bodyStart + length);
+  return length;
 }
 
 /** Headers that must appear once (RFC 4475 §3.3.8); Max-Forwards at most once. */
@@ -204,11 +246,10 @@ function validate(msg: SipRequest | SipResponse): void {
   const h = msg.headers;
   // only the top Via is ever interpreted here; the others are copied verbatim into responses
   msg.prime("topVia");
-  const counts = h.counts(SINGLE);
-  for (let i = 0; i < SINGLE.length; i++) {
-    const name = SINGLE[i];
-    if (counts[i] > 1) throw new SipParseError(`bad-header:${name}`, `${counts[i]} ${name} headers`);
-    if (counts[i] === 0 && name !== "Max-Forwards") throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
+  for (const name of SINGLE) {
+    const count = h.count(name);
+    if (count > 1) throw new SipParseError(`bad-header:${name}`, `${count} ${name} headers`);
+    if (count === 0 && name !== "Max-Forwards") throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
   }
   msg.callId;
   const cseq = msg.prime("cseq");

@@ -1,6 +1,6 @@
 /** SIP/SIPS/tel URIs (RFC 3261 §19.1, §25.1; RFC 3966; IPv6 references per RFC 5118). */
 import { SipParseError } from "./errors.ts";
-import { lowerAscii, percentDecode, percentEncode } from "./lex.ts";
+import { COMMON_PARAMS, lowerAscii, parseBoundedInt, percentDecode, percentEncode } from "./lex.ts";
 
 /** Other absolute URIs (urn:service:sos in an emergency call's To, RFC 5031; isbn:...) are kept opaque. */
 export type UriScheme = "sip" | "sips" | "tel" | (string & {});
@@ -53,13 +53,25 @@ function bad(text: string, why: string): SipParseError {
 export function parseUri(text: string): SipUri {
   const colon = text.indexOf(":");
   if (colon <= 0) throw bad(text, "no scheme");
-  const scheme = text.slice(0, colon).toLowerCase();
-  if (!/^[a-z][a-z0-9+\-.]*$/.test(scheme)) throw bad(text, "bad scheme");
+  const scheme = schemeOf(text, colon);
+  if (scheme === null) throw bad(text, "bad scheme");
   if (!URI_TEXT.test(text)) throw bad(text, "illegal character");
   if (scheme === "sip" || scheme === "sips") return parseSipUri(scheme, text, colon + 1);
   if (scheme === "tel") return parseTelUri(text, colon + 1);
   if (colon + 1 === text.length) throw bad(text, "empty URI");
   return { scheme, user: text.slice(colon + 1), password: null, host: "", port: null, params: new Map(), headers: new Map() };
+}
+
+/** text[0, colon) lowercased, or null when it is no scheme; sip, sips and tel are recognised in place. */
+function schemeOf(text: string, colon: number): string | null {
+  const c0 = text.charCodeAt(0) | 0x20; // lowers A-Z; no other character becomes one of the letters compared
+  if (colon <= 4 && c0 === 0x73 && (text.charCodeAt(1) | 0x20) === 0x69 && (text.charCodeAt(2) | 0x20) === 0x70) {
+    if (colon === 3) return "sip";
+    if ((text.charCodeAt(3) | 0x20) === 0x73) return "sips";
+  }
+  if (colon === 3 && c0 === 0x74 && (text.charCodeAt(1) | 0x20) === 0x65 && (text.charCodeAt(2) | 0x20) === 0x6c) return "tel";
+  const scheme = text.slice(0, colon).toLowerCase();
+  return /^[a-z][a-z0-9+\-.]*$/.test(scheme) ? scheme : null;
 }
 
 /** Schemes a Request-URI may carry here; others are answered 416 (RFC 3261 §8.2.2.1). */
@@ -71,14 +83,15 @@ function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUr
   let user: string | null = null;
   let password: string | null = null;
   let i = start;
+  const escaped = text.indexOf("%", start) >= 0;
   const at = text.indexOf("@", start);
   if (at >= 0) {
-    const userinfo = text.slice(start, at);
-    const pw = userinfo.indexOf(":");
-    const rawUser = pw >= 0 ? userinfo.slice(0, pw) : userinfo;
-    if (rawUser.length === 0) throw bad(text, "empty user");
-    user = percentDecode(rawUser, "user");
-    if (pw >= 0) password = percentDecode(userinfo.slice(pw + 1), "password");
+    let pw = text.indexOf(":", start);
+    if (pw > at) pw = -1;
+    const userEnd = pw >= 0 ? pw : at;
+    if (userEnd === start) throw bad(text, "empty user");
+    user = unescaped(text, start, userEnd, escaped, "user");
+    if (pw >= 0) password = unescaped(text, pw + 1, at, escaped, "password");
     i = at + 1;
   }
   let end = i;
@@ -91,9 +104,9 @@ function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUr
     host = text.slice(i, close + 1);
     end = close + 1;
   } else {
-    while (end < n && HOST_CHAR[text.charCodeAt(end)] === 1) end++;
+    end = scanHostname(text, i);
+    if (end < 0) throw bad(text, "bad host");
     host = text.slice(i, end);
-    if (!isHostname(host)) throw bad(text, "bad host");
   }
   if (end < n && text.charCodeAt(end) === 0x3a) {
     const pStart = end + 1;
@@ -108,7 +121,7 @@ function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUr
     const c = text.charCodeAt(end);
     if (c !== 0x3b && c !== 0x3f) throw bad(text, `unexpected character after host at ${end}`);
     const q = text.indexOf("?", end);
-    if (c === 0x3b) parseUriParams(text, text.slice(end + 1, q < 0 ? n : q), params);
+    if (c === 0x3b) parseUriParams(text, end + 1, q < 0 ? n : q, params, escaped);
     if (q >= 0) parseUriHeaders(text, text.slice(q + 1), headers);
   }
   return { scheme, user, password, host, port, params, headers };
@@ -119,16 +132,30 @@ function parseTelUri(text: string, start: number): SipUri {
   const number = text.slice(start, semi < 0 ? text.length : semi);
   if (number.length === 0 || /[^0-9A-Fa-f*#+\-.()pPwW]/.test(number)) throw bad(text, "bad telephone number");
   const params = new Map<string, string | null>();
-  if (semi >= 0) parseUriParams(text, text.slice(semi + 1), params);
+  if (semi >= 0) parseUriParams(text, semi + 1, text.length, params, text.indexOf("%", semi) >= 0);
   return { scheme: "tel", user: number, password: null, host: "", port: null, params, headers: new Map() };
 }
 
-function parseUriParams(text: string, s: string, params: Map<string, string | null>): void {
-  for (const p of s.split(";")) {
-    const eq = p.indexOf("=");
-    const name = percentDecode(eq < 0 ? p : p.slice(0, eq), "parameter");
-    if (name.length === 0) throw bad(text, "empty parameter name");
-    params.set(lowerAscii(name), eq < 0 ? null : percentDecode(p.slice(eq + 1), "parameter"));
+/** text[start, end) with %-escapes resolved; `escaped` false says the URI holds no '%' (spares the search). */
+function unescaped(text: string, start: number, end: number, escaped: boolean, what: string): string {
+  const s = text.slice(start, end);
+  return escaped ? percentDecode(s, what) : s;
+}
+
+/** The `;`-separated parameters in text[start, end) (`escaped`: see unescaped()). */
+function parseUriParams(text: string, start: number, end: number, params: Map<string, string | null>, escaped: boolean): void {
+  let nextEq = text.indexOf("=", start); // first "=" at or after i, -1 if none: valueless parameters cost no rescan
+  for (let i = start; i <= end; ) {
+    let semi = text.indexOf(";", i);
+    if (semi < 0 || semi > end) semi = end;
+    if (nextEq >= 0 && nextEq < i) nextEq = text.indexOf("=", i);
+    const eq = nextEq >= 0 && nextEq < semi ? nextEq : -1;
+    const nameEnd = eq < 0 ? semi : eq;
+    if (nameEnd === i) throw bad(text, "empty parameter name");
+    const common = escaped ? undefined : COMMON_PARAMS.find(text, i, nameEnd);
+    const name = common ?? lowerAscii(unescaped(text, i, nameEnd, escaped, "parameter"));
+    params.set(name, eq < 0 ? null : unescaped(text, eq + 1, semi, escaped, "parameter"));
+    i = semi + 1;
   }
 }
 
@@ -150,31 +177,32 @@ function parseUriHeaders(text: string, s: string, headers: Map<string, string>):
   }
 }
 
+/** A port: 1 to 5 digits, at most 65535. */
 export function parsePort(s: string): number | null {
-  if (s.length === 0 || s.length > 5) return null;
-  let v = 0;
-  for (let i = 0; i < s.length; i++) {
-    const d = s.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return null;
-    v = v * 10 + d;
-  }
-  return v <= 65535 ? v : null;
+  return s.length > 5 ? null : parseBoundedInt(s, 65535);
 }
 
-/** hostname / IPv4address (RFC 3261 §25.1); '_' tolerated as many deployed DNS names carry it. */
-export function isHostname(h: string): boolean {
-  const n = h.charCodeAt(h.length - 1) === 0x2e ? h.length - 1 : h.length;
-  if (n === 0 || n > 253) return false;
-  let labelStart = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i === n ? 0x2e : h.charCodeAt(i);
+/**
+ * End of the hostname / IPv4address starting at text[start] (RFC 3261 §25.1; '_' tolerated as many deployed
+ * DNS names carry it; a trailing dot allowed), or -1 when the characters there do not form one.
+ */
+export function scanHostname(text: string, start: number): number {
+  let labelStart = start;
+  let i = start;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     if (c === 0x2e) {
-      const len = i - labelStart;
-      if (len === 0 || len > 63 || h.charCodeAt(labelStart) === 0x2d || h.charCodeAt(i - 1) === 0x2d) return false;
+      if (!isLabel(text, labelStart, i)) return -1;
       labelStart = i + 1;
-    } else if (c >= 128 || HOST_CHAR[c] !== 1) return false;
+    } else if (c >= 128 || HOST_CHAR[c] !== 1) break;
   }
-  return true;
+  if (labelStart < i ? !isLabel(text, labelStart, i) : i === start) return -1;
+  return (labelStart === i ? i - 1 : i) - start > 253 ? -1 : i;
+}
+
+function isLabel(text: string, start: number, end: number): boolean {
+  const len = end - start;
+  return len > 0 && len <= 63 && text.charCodeAt(start) !== 0x2d && text.charCodeAt(end - 1) !== 0x2d;
 }
 
 function isHex(c: number): boolean {

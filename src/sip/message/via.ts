@@ -1,7 +1,7 @@
 /** Via header (RFC 3261 §20.42, RFC 3581 rport, RFC 5118 IPv6 received). */
 import { SipParseError } from "./errors.ts";
 import { formatParams, isTokenChar, parseParams, skipWs, splitList } from "./lex.ts";
-import { isHostname, isIpv6, parsePort } from "./uri.ts";
+import { isIpv6, parsePort, scanHostname } from "./uri.ts";
 
 export interface Via {
   /** "SIP/2.0" */
@@ -56,14 +56,10 @@ function parseOneVia(s: string): Via {
     host = s.slice(i, close + 1);
     i = close + 1;
   } else {
-    const hStart = i;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e || c === 0x5f) i++;
-      else break;
-    }
-    host = s.slice(hStart, i);
-    if (!isHostname(host)) throw bad("bad host");
+    const end = scanHostname(s, i);
+    if (end < 0) throw bad("bad host");
+    host = s.slice(i, end);
+    i = end;
   }
   let port: number | null = null;
   i = skipWs(s, i);

@@ -95,7 +95,11 @@ export function exercise(data: Uint8Array): Outcome {
   let outcome: Outcome = "parsed";
   try {
     const m = parseMessage(data);
-    m.serialize();
+    const wire = m.serialize();
+    // serialize() may re-send the received bytes: they must be exactly what formatting the values writes
+    const formatted = parseMessage(data);
+    formatted.headers = formatted.headers.clone();
+    if (!Buffer.from(wire).equals(Buffer.from(formatted.serialize()))) throw new Error("re-sent bytes differ from the formatted message");
     const touch = [() => m.vias, () => m.contact, () => m.from, () => m.to, () => m.maxForwards, () => m.callId];
     for (const t of touch) {
       try {

@@ -32,6 +32,7 @@ test("pathological 64 KiB inputs parse or fail in linear time (no regex or quadr
     `Contact: ${fill("<")}`, `Contact: ${fill('"')}`, `Contact: ${fill(";")}`, `Via: ${fill(",")}`,
     `Via: SIP/2.0/UDP h${fill(";a=b")}`, `From: ${fill('"\\')}`, `CSeq: ${fill("1")} INVITE`, `Content-Length: ${fill("9")}`,
     `X: ${fill("a\r\n ")}`, fill("X: y\r\n"), `Contact: ${fill("<sip:a@b>,")}`, `To: <sip:${fill("%41")}@b>`,
+    fill("X: y\n"), `Contact: <sip:a@b>${fill(';p="x"')};q="\\\\"`, `Contact: <sip:a@b${fill(";lr")};x=1>`,
   ];
   const limits = { maxHeaderLength: 65535, maxHeaders: 20_000 };
   for (const c of cases) {

@@ -1,18 +1,7 @@
 /** Whole-message parsing: framing by Content-Length on datagrams, limits, line ends, start lines, typed errors. */
 import { describe, expect, test } from "bun:test";
 import { parseMessage, SipParseError, SipRequest, SipResponse } from "../../../src/sip/message/index.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-const crlf = (s: string) => enc(s.replace(/\n/g, "\r\n"));
-const HEAD = `INVITE sip:bob@example.com SIP/2.0
-Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds
-Max-Forwards: 70
-To: Bob <sip:bob@example.com>
-From: Alice <sip:alice@example.com>;tag=1928301774
-Call-ID: a84b4c76e66710@pc33.example.com
-CSeq: 314159 INVITE
-Contact: <sip:alice@192.0.2.1>
-`;
+import { crlf, enc, INVITE_HEAD as HEAD } from "./helpers/sip-text.ts";
 
 function failure(data: Uint8Array, limits?: Parameters<typeof parseMessage>[1]): SipParseError {
   try {
