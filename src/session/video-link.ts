@@ -5,7 +5,7 @@
  */
 import type { MediaEndpoint, RtcpFeedback } from "../media/relay/index.ts";
 import { KeyframeRequester, peerFeedbackFromRtcpFb } from "../media/keyframe/index.ts";
-import { parseRtcp, serializeRtcp } from "../media/rtcp/index.ts";
+import { GenericNack, parseRtcp, serializeRtcp } from "../media/rtcp/index.ts";
 import { rembToTmmbr, tmmbnFor, tmmbrToRemb } from "../media/bandwidth/index.ts";
 import { RtpHeaderView, writePayloadType } from "../media/rtp/index.ts";
 import { formatFmtp, type NegotiatedStream } from "../sdp/index.ts";
@@ -38,6 +38,7 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
   private readonly callerPt: number;
   private isClosed = false;
   private lastTmmbrBps = 0;
+  private readonly callerTakesNack: boolean;
 
   constructor(private readonly opts: VideoLinkOptions) {
     super();
@@ -65,6 +66,10 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
     });
     this.leg.on("rtp", this.fromBrowser);
     this.leg.on("keyframe-request", () => this.requestCallerKeyframe());
+    // NACKs are answered from each leg's retransmission cache; what a cache lacks (lost before it reached us) goes
+    // to the original sender when that sender takes NACKs.
+    this.callerTakesNack = opts.callerStream.feedback.some((f) => f.type === "nack" && !f.subtype);
+    this.leg.on("nack", (lost) => this.forwardNackToCaller(lost));
     this.leg.on("connected", () => {
       this.requestCallerKeyframe(true);
       this.emit("connected");
@@ -103,14 +108,24 @@ export class VideoLink extends TypedEmitter<{ connected: []; closed: [reason: Ag
   private readonly onCallerFeedback = (fb: RtcpFeedback): void => {
     if (this.isClosed) return;
     if (fb.type === "pli" || fb.type === "fir") return this.requestBrowserKeyframe();
-    if (fb.type !== "tmmbr") return;
     const caller = this.opts.callerVideo;
+    if (fb.type === "nack") {
+      if (fb.mediaSsrc === caller.ssrc) this.leg.requestRetransmission(fb.lost.map((seq) => caller.rewriter.sourceSequence(seq)));
+      return;
+    }
+    if (fb.type !== "tmmbr") return;
     caller.sendRtcp(serializeRtcp([tmmbnFor(fb, caller.ssrc, fb.senderSsrc)]));
-    const negotiated = this.leg.negotiated;
-    if (!negotiated) return;
-    const remb = tmmbrToRemb(fb, { senderSsrc: negotiated.localSsrc, mediaSsrcs: [negotiated.remoteSsrc] });
-    if (remb) this.leg.sendRtcp(serializeRtcp([remb]));
+    // The caller's entries name the SSRC it receives from us (the caller leg's); the leg's REMB names the browser's own.
+    const limit = tmmbrToRemb(fb, { senderSsrc: caller.ssrc, mediaSsrcs: [caller.ssrc] });
+    if (limit) this.leg.limitBitrate(limit.bitrate);
   };
+
+  /** `lost` in the caller's numbering (caller video reaches the browser with its sequence numbers unchanged). */
+  private forwardNackToCaller(lost: readonly number[]): void {
+    const caller = this.opts.callerVideo;
+    if (!this.callerTakesNack || caller.rx.ssrc < 0) return;
+    caller.sendRtcp(serializeRtcp([caller.createReport(), new GenericNack(caller.ssrc, caller.rx.ssrc, [...lost])]));
+  }
 
   private onBrowserRtcp(compound: Uint8Array): void {
     let packets;

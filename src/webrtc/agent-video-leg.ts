@@ -14,8 +14,12 @@
  *   fromCaller((p) => leg.sendRtp(p));
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
-import { PictureLossIndication, RtcpReceiverReport, serializeRtcp, walkRtcp } from "../media/rtcp/index.ts";
-import { readSsrc } from "../media/rtp/index.ts";
+import {
+  GenericNack, PictureLossIndication, ReceiverEstimatedMaxBitrate, RtcpReceiverReport, serializeRtcp, walkRtcp,
+} from "../media/rtcp/index.ts";
+import { readSequenceNumber, readSsrc } from "../media/rtp/index.ts";
+import { NackResponder } from "../media/relay/nack-responder.ts";
+import { RetransmissionCache } from "../media/relay/retransmission-cache.ts";
 import { createLogger } from "../observability/log.ts";
 import { metrics } from "../observability/metrics.ts";
 import { systemClock, type Clock, type TimerHandle } from "../util/clock.ts";
@@ -84,6 +88,11 @@ export interface AgentVideoLegEvents {
   rtcp: [packet: Uint8Array];
   /** The browser's decoder asked for a keyframe (PLI or FIR): ask the caller for one. */
   "keyframe-request": [kind: "pli" | "fir"];
+  /**
+   * The browser NACKed caller packets the leg could not resend (never sent, or older than the cache): sequence
+   * numbers as the caller sent them, for forwarding to the caller when it takes NACKs.
+   */
+  nack: [lost: readonly number[]];
   connected: [];
   closed: [reason: AgentVideoLegCloseReason];
 }
@@ -96,6 +105,10 @@ export interface NegotiatedVideo {
   readonly localSsrc: number;
   /** The browser's SSRC (from its offer, or learned from its first packet). */
   readonly remoteSsrc: number;
+  /** The browser retransmits on generic NACK (it offered `nack`). */
+  readonly nack: boolean;
+  /** The browser takes REMB (it offered `goog-remb`): limitBitrate() works. */
+  readonly remb: boolean;
 }
 
 type LegState = "new" | "negotiating" | "connecting" | "connected" | "closed";
@@ -103,6 +116,8 @@ type LegState = "new" | "negotiating" | "connecting" | "connected" | "closed";
 const PSFB = 206;
 const PSFB_PLI = 1;
 const PSFB_FIR = 4;
+const RTPFB = 205;
+const RTPFB_NACK = 1;
 
 export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
   readonly stats: AgentVideoLegStats = emptyLegStats();
@@ -118,11 +133,22 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
   private readonly clock: Clock;
   private readonly host: string;
   private keyframeSeen: "pli" | "fir" | null = null;
+  private browserTakesNack = false;
+  private browserTakesRemb = false;
+  /** Offset and length of each NACK in the RTCP compound being read. */
+  private readonly nackSpans: number[] = [];
+  /**
+   * Answers the browser's NACKs from the caller packets we sent, on the lean path (werift's own path answers them
+   * itself from its RTCRtpSender history).
+   */
+  private readonly nack: NackResponder | null;
 
   constructor(private readonly options: AgentVideoLegOptions) {
     super();
     this.clock = options.clock ?? systemClock;
     this.host = options.hostAddress ?? "127.0.0.1";
+    this.nack = this.mediaPath === "lean" ? new NackResponder(new RetransmissionCache(), "browser") : null;
+    if (this.nack) this.stats.nack = this.nack.counters;
   }
 
   get connected(): boolean { return this.state === "connected"; }
@@ -135,7 +161,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     if (!c || !this.localSsrc) return undefined;
     return {
       payloadType: c.payloadType, packetizationMode: c.packetizationMode, answerFmtp: c.answerFmtp,
-      localSsrc: this.localSsrc, remoteSsrc: this.remoteSsrc,
+      localSsrc: this.localSsrc, remoteSsrc: this.remoteSsrc, nack: this.browserTakesNack, remb: this.browserTakesRemb,
     };
   }
 
@@ -149,6 +175,8 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     this.state = "negotiating";
     this.choice = restricted.choice;
     this.remoteSsrc = restricted.remoteSsrc;
+    this.browserTakesNack = restricted.nack;
+    this.browserTakesRemb = restricted.remb;
     this.connectTimer = this.clock.setTimeout(() => this.close("timeout"), this.options.connectTimeoutMs ?? 10_000);
     const pc = this.createPeerConnection(restricted.choice);
     this.pc = pc;
@@ -174,16 +202,40 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     return this.announce(pc.localDescription!.sdp);
   }
 
-  /** Caller RTP toward the browser; PT and SSRC are set to the negotiated ones on the way (the input is not modified). */
+  /**
+   * Caller RTP toward the browser; PT and SSRC are set to the negotiated ones on the way (the input is not modified,
+   * and it is kept by reference to answer the browser's NACKs: the caller must not modify it afterwards either).
+   */
   sendRtp(packet: Uint8Array): boolean {
-    const n = this.path && this.state === "connected" ? this.path.sendRtp(packet, this.choice!.payloadType, this.localSsrc) : 0;
-    if (n === 0) { this.stats.sendDropped++; return false; }
+    if (!this.transmitRtp(packet)) { this.stats.sendDropped++; return false; }
+    this.nack?.cache.store(readSequenceNumber(packet), packet, this.clock.now());
     this.stats.rtpSent.packets++;
     this.stats.rtpSent.bytes += packet.length;
     return true;
   }
 
-  /** A (compound) RTCP packet toward the browser (a REMB would be ignored: goog-remb is not negotiated; use maxBitrateKbps). */
+  /**
+   * Asks the browser to resend packets it sent (caller NACKs the caller leg could not serve; `lost` in the browser's
+   * numbering). False when the browser did not negotiate NACK or the leg is not connected.
+   */
+  requestRetransmission(lost: readonly number[]): boolean {
+    if (!this.browserTakesNack || lost.length === 0) return false;
+    return this.sendRtcp(serializeRtcp([new RtcpReceiverReport(this.localSsrc), new GenericNack(this.localSsrc, this.remoteSsrc, [...lost])]));
+  }
+
+  /**
+   * Caps the browser's encoder at `bps` (whole packets, headers included) below b=AS: RR + REMB naming its stream.
+   * Chromium takes a REMB as the receiver's limit until the next one. False when the browser did not negotiate
+   * goog-remb or the leg is not connected.
+   */
+  limitBitrate(bps: number): boolean {
+    if (!this.browserTakesRemb || !(bps > 0)) return false;
+    return this.sendRtcp(serializeRtcp([
+      new RtcpReceiverReport(this.localSsrc), new ReceiverEstimatedMaxBitrate(this.localSsrc, bps, [this.remoteSsrc]),
+    ]));
+  }
+
+  /** A (compound) RTCP packet toward the browser. */
   sendRtcp(packet: Uint8Array): boolean {
     const n = this.path && this.state === "connected" ? this.path.sendRtcp(packet) : 0;
     if (n === 0) { this.stats.sendDropped++; return false; }
@@ -210,6 +262,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     this.clock.clearTimeout(this.connectTimer);
     this.clock.clearTimeout(this.inactivityTimer);
     this.path?.close();
+    this.nack?.cache.clear();
     this.pc?.close().catch((err: unknown) => log.debug("werift close failed", { err }));
     log.info("agent video leg closed", { reason, stats: this.stats });
     this.emit("closed", reason);
@@ -224,7 +277,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
       codecs: {
         video: [new RTCRtpCodecParameters({
           mimeType: "video/H264", clockRate: 90000, parameters: choice.answerFmtp,
-          rtcpFeedback: [{ type: "nack", parameter: "pli" }, { type: "ccm", parameter: "fir" }],
+          rtcpFeedback: [{ type: "nack" }, { type: "nack", parameter: "pli" }, { type: "ccm", parameter: "fir" }, { type: "goog-remb" }],
         })],
       },
       headerExtensions: { video: [] },
@@ -290,6 +343,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
   private onRtcp(packet: Uint8Array): void {
     this.lastRtcpAt = this.clock.now();
     this.keyframeSeen = null;
+    this.nackSpans.length = 0;
     try { walkRtcp(packet, this.visitRtcp); } catch {
       this.stats.receiveRejected++;
       return;
@@ -297,17 +351,38 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     this.stats.rtcpReceived.packets++;
     this.stats.rtcpReceived.bytes += packet.length;
     this.emit("rtcp", packet);
+    if (this.nackSpans.length > 0) this.answerNacks(packet);
     if (this.keyframeSeen) {
       this.stats.keyframeRequestsReceived++;
       this.emit("keyframe-request", this.keyframeSeen);
     }
   }
 
-  private readonly visitRtcp = (packetType: number, count: number): void => {
+  private readonly visitRtcp = (packetType: number, count: number, offset: number, length: number): void => {
+    if (packetType === RTPFB && count === RTPFB_NACK && this.nack) this.nackSpans.push(offset, length);
     if (packetType !== PSFB) return;
     if (count === PSFB_PLI) this.keyframeSeen ??= "pli";
     else if (count === PSFB_FIR) this.keyframeSeen = "fir";
   };
+
+  /** Resends what the cache holds of each NACK about our stream; the rest is reported as "nack". */
+  private answerNacks(compound: Uint8Array): void {
+    const spans = this.nackSpans;
+    for (let i = 0; i < spans.length; i += 2) {
+      let nack: GenericNack;
+      try { nack = GenericNack.deSerialize(compound.subarray(spans[i]!, spans[i]! + spans[i + 1]!)); } catch {
+        this.stats.receiveRejected++;
+        continue;
+      }
+      if (nack.mediaSsrc !== this.localSsrc) continue;
+      const missed = this.nack!.serve(nack.lost, this.clock.now(), this.transmitRtp);
+      if (missed.length > 0) this.emit("nack", missed);
+    }
+  }
+
+  /** Protects and sends one caller packet (a first send or a retransmission); false when dropped. */
+  private readonly transmitRtp = (packet: Uint8Array): boolean =>
+    !!this.path && this.state === "connected" && this.path.sendRtp(packet, this.choice!.payloadType, this.localSsrc) > 0;
 
   /** Closes the leg after inactivityTimeoutMs without browser RTCP; checks a few times per period (no per-packet timer work). */
   private checkActivity(): void {

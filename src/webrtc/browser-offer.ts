@@ -1,7 +1,7 @@
 /**
  * Shapes a browser's video offer into what the agent leg answers: one H.264 format that matches the
  * caller (src/sdp's browser rules: packetization-mode, Constrained Baseline, caller's level), feedback we
- * serve (PLI, FIR), no RTX/RED/FEC, no header extensions, no simulcast. werift answers the restricted
+ * serve (NACK, PLI, FIR, REMB), no RTX/RED/FEC, no header extensions, no simulcast. werift answers the restricted
  * offer, so its answer contains exactly that format; the browser keeps its own (larger) offer, and an
  * answer that is a subset of an offer is valid (RFC 3264 §6.1).
  */
@@ -30,13 +30,17 @@ export interface RestrictedOffer {
   readonly mid: string;
   /** The browser's media SSRC from a=ssrc (0 when it announced none). */
   readonly remoteSsrc: number;
+  /** The browser offered generic NACK (`a=rtcp-fb:<pt> nack`): it retransmits what it sent when asked. */
+  readonly nack: boolean;
+  /** The browser offered `goog-remb`: a REMB from us caps its encoder. */
+  readonly remb: boolean;
 }
 
 /**
- * Feedback the leg serves: keyframe requests, and REMB so the caller's TMMBR can cap the browser's encoder
- * (no NACK: nothing is retransmitted; no TWCC).
+ * Feedback the leg serves: keyframe requests, generic NACK (answered from the leg's retransmission cache, plain
+ * retransmission: no RTX), and REMB so the caller's TMMBR can cap the browser's encoder (no TWCC).
  */
-const SERVED_FEEDBACK = new Set(["nack pli", "ccm fir", "goog-remb"]);
+const SERVED_FEEDBACK = new Set(["nack", "nack pli", "ccm fir", "goog-remb"]);
 const MAX_OFFER_BYTES = 64 * 1024;
 
 /** The caller's format as a src/sdp Codec; throws "bad-caller-fmtp" unless it has a usable profile and mode 0 or 1. */
@@ -101,8 +105,10 @@ export function restrictBrowserOffer(offerSdp: string, callerFmtp: string): Rest
   m.payloads = String(pt);
   m.rtp = m.rtp.filter((r) => r.payload === pt);
   m.fmtp = [{ payload: pt, config: choice.answerFmtp }];
-  m.rtcpFb = (m.rtcpFb ?? []).filter((fb) => Number(fb.payload) === pt && SERVED_FEEDBACK.has(`${fb.type} ${fb.subtype ?? ""}`));
+  m.rtcpFb = (m.rtcpFb ?? []).filter((fb) => Number(fb.payload) === pt && SERVED_FEEDBACK.has(feedbackKey(fb)));
   const remoteSsrc = keepPrimarySsrc(m);
+  const nack = m.rtcpFb.some((fb) => feedbackKey(fb) === "nack");
+  const remb = m.rtcpFb.some((fb) => feedbackKey(fb) === "goog-remb");
   delete m.ext;
   delete m.extmapAllowMixed;
   delete m.rids;
@@ -110,7 +116,12 @@ export function restrictBrowserOffer(offerSdp: string, callerFmtp: string): Rest
   delete m.simulcast_03;
   delete sd.extmapAllowMixed;
   sd.groups = [{ type: "BUNDLE", mids: String(m.mid) }];
-  return { sdp: sdpTransform.write(sd), choice, mid: String(m.mid), remoteSsrc };
+  return { sdp: sdpTransform.write(sd), choice, mid: String(m.mid), remoteSsrc, nack, remb };
+}
+
+/** "type" or "type subtype", as in `a=rtcp-fb:<pt> nack pli`. */
+function feedbackKey(fb: { type: string; subtype?: string }): string {
+  return fb.subtype ? `${fb.type} ${fb.subtype}` : fb.type;
 }
 
 /** Drops the RTX/FEC SSRCs (a=ssrc-group) the restricted offer no longer has payload types for. */

@@ -1,4 +1,6 @@
 /** Snapshot of one leg's media statistics (the "stats" event, MediaEndpoint.stats()). */
+import type { NackCounters } from "./nack-responder.ts";
+
 export interface ReceiveDirectionStats {
   packets: number;
   /** UDP payload bytes (RTP header included). */
@@ -19,6 +21,8 @@ export interface SendDirectionStats {
   ssrc: number;
   /** What the peer last reported about our stream (RR/SR report block), null until one arrived. */
   remote: { fractionLost: number; packetsLost: number; jitterMs: number; at: number } | null;
+  /** NACKs from the peer answered from our retransmission cache (null when retransmission is off). */
+  nack: NackCounters | null;
 }
 
 export interface MediaEndpointStats {

@@ -9,3 +9,7 @@ export { PayloadTypeMap, DROP_PAYLOAD_TYPE, type PayloadTypeMapping } from "./pa
 export { plainTransform, type PacketTransform } from "./transform.ts";
 export type { RtcpFeedback } from "./rtcp-feedback.ts";
 export type { DropReason } from "./drop-reason.ts";
+export {
+  RetransmissionCache, DEFAULT_RETRANSMISSION_AGE_MS, DEFAULT_RETRANSMISSION_PACKETS, type RetransmissionCacheOptions,
+} from "./retransmission-cache.ts";
+export { NackResponder, DEFAULT_MIN_RESEND_INTERVAL_MS, type NackCounters, type NackLegKind, type NackResult, type Resend } from "./nack-responder.ts";

@@ -7,9 +7,9 @@
 import { systemClock, type Clock, type TimerHandle } from "../../util/clock.ts";
 import { TypedEmitter } from "../../util/typed-emitter.ts";
 import { createLogger } from "../../observability/log.ts";
-import { classifyPacket, readTimestamp, RtpHeaderView } from "../rtp/index.ts";
+import { classifyPacket, readSequenceNumber, readTimestamp, RtpHeaderView } from "../rtp/index.ts";
 import {
-  compactNtp, ntpFromUnixMs, parseRtcp, RtcpReceiverReport, RtcpSenderReport, type ReportBlock, type RtcpPacket,
+  compactNtp, GenericNack, ntpFromUnixMs, parseRtcp, RtcpReceiverReport, RtcpSenderReport, type ReportBlock, type RtcpPacket,
 } from "../rtcp/index.ts";
 import type { PortAllocation, PortPool } from "../ports/index.ts";
 import { BitrateMeter, MediaTimeout, RtpReceiveStats, RtpSendStats, RttEstimator } from "../stats/index.ts";
@@ -18,6 +18,8 @@ import { Latch, LatchResult, type LatchOptions } from "./latch.ts";
 import { OutboundRewriter } from "./outbound-rewriter.ts";
 import { plainTransform, type PacketTransform } from "./transform.ts";
 import { feedbackOf, type RtcpFeedback } from "./rtcp-feedback.ts";
+import { RetransmissionCache, type RetransmissionCacheOptions } from "./retransmission-cache.ts";
+import { NackResponder } from "./nack-responder.ts";
 import type { MediaEndpointStats, SendDirectionStats } from "./endpoint-stats.ts";
 
 const log = createLogger("media.relay");
@@ -45,6 +47,11 @@ export interface MediaEndpointOptions {
   transform?: PacketTransform;
   /** The SSRC this leg's peer sees from us (random by default). */
   ssrc?: number;
+  /**
+   * Keep recently sent packets to answer the peer's NACKs (false = off). Default: on for video, off for audio.
+   * The leg then keeps each packet given to sendRtp() by reference: the bytes must not be modified afterwards.
+   */
+  retransmission?: RetransmissionCacheOptions | false;
 }
 
 export interface MediaEndpointEvents {
@@ -52,6 +59,10 @@ export interface MediaEndpointEvents {
   timeout: [{ silentForMs: number }];
   /** Every valid RTCP compound received, parsed (the session decides what to forward or translate). */
   rtcp: [packets: RtcpPacket[]];
+  /**
+   * Feedback to act on. A NACK for our stream is answered from the retransmission cache first: it is reported only
+   * with the sequence numbers (ours) the cache did not have, for the session to forward toward the original sender.
+   */
   "rtcp-feedback": [feedback: RtcpFeedback];
   stats: [MediaEndpointStats];
   closed: [];
@@ -66,12 +77,16 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
   readonly rtcpMux: boolean;
   /** Bridge hook, called synchronously per RTP packet. */
   sink: RtpSink | null = null;
+  /** Observer (a recorder) called before the sink, which may rewrite the packet; must not keep or change the view. */
+  tap: RtpSink | null = null;
   /** Packets dropped on this leg (all reasons). */
   dropped = 0;
   readonly rx = new RtpReceiveStats();
   readonly tx = new RtpSendStats();
   readonly rtt = new RttEstimator();
   readonly rewriter: OutboundRewriter;
+  /** Answers the peer's NACKs from the packets we sent (null when retransmission is off). */
+  readonly nack: NackResponder | null;
 
   private readonly clock: Clock;
   private readonly view = new RtpHeaderView();
@@ -97,6 +112,8 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     this.clock = opts.clock ?? systemClock;
     this.transform = opts.transform ?? plainTransform;
     this.rewriter = new OutboundRewriter(opts.ssrc ?? randomSsrc());
+    const retransmission = opts.retransmission ?? (opts.kind === "video" ? {} : false);
+    this.nack = retransmission === false ? null : new NackResponder(new RetransmissionCache(retransmission), "sip");
     this.rtpLatch = new Latch(opts.latch);
     this.rtcpLatch = new Latch(opts.latch);
     this.setClockRates(opts.clockRates ?? {});
@@ -146,18 +163,30 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     for (const [pt, rate] of Object.entries(rates)) this.clockRates[Number(pt) & 0x7f] = rate;
   }
 
-  /** Sends one RTP packet (whole `packet`) to the peer, rewriting SSRC/seq/timestamp in place. */
+  /**
+   * Sends one RTP packet (whole `packet`) to the peer, rewriting SSRC/seq/timestamp in place. With retransmission on,
+   * the packet is kept (by reference) to answer NACKs.
+   */
   sendRtp(packet: Uint8Array, payloadBytes: number, nowMs: number): void {
-    const l = this.rtpLatch;
-    if (l.address === null || this.isClosed) return this.drop("no-destination");
+    if (this.rtpLatch.address === null || this.isClosed) return this.drop("no-destination");
     const rate = this.clockRates[packet[1] & 0x7f];
     this.txClockRate = rate;
     this.rewriter.rewrite(packet, nowMs, rate);
     this.tx.onPacket(packet.length, payloadBytes, readTimestamp(packet), nowMs);
-    const out = this.transform === plainTransform ? packet : this.transform.protectRtp(packet);
-    if (out === null) return this.drop("protect-failed");
-    if (!this.ports.rtp.send(out, l.port, l.address)) this.drop("send-failed");
+    this.nack?.cache.store(readSequenceNumber(packet), packet, nowMs);
+    this.transmitRtp(packet);
   }
+
+  /** Protects and sends an RTP packet already rewritten for this leg (a first send or a retransmission). */
+  private readonly transmitRtp = (packet: Uint8Array): boolean => {
+    const l = this.rtpLatch;
+    if (l.address === null || this.isClosed) { this.drop("no-destination"); return false; }
+    const out = this.transform === plainTransform ? packet : this.transform.protectRtp(packet);
+    if (out === null) { this.drop("protect-failed"); return false; }
+    if (this.ports.rtp.send(out, l.port, l.address)) return true;
+    this.drop("send-failed");
+    return false;
+  };
 
   /** Sends an RTCP compound to the peer (RTP port when muxed, else RTCP port). False if dropped. */
   sendRtcp(compound: Uint8Array): boolean {
@@ -196,7 +225,7 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
       },
       tx: {
         packets: this.tx.packets, bytes: this.tx.bytes, bitrateBps: this.txRate.sample(this.tx.bytes, nowMs), ssrc: this.ssrc,
-        remote: this.remoteReport,
+        remote: this.remoteReport, nack: this.nack && { ...this.nack.counters },
       },
       rttMs: this.rtt.lastMs,
       dropped: this.dropped,
@@ -208,9 +237,11 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     if (this.isClosed) return;
     this.isClosed = true;
     this.sink = null;
+    this.tap = null;
     this.timeout?.stop();
     this.clock.clearTimeout(this.statsTimer);
     this.ports.release();
+    this.nack?.cache.clear();
     this.emit("closed");
     this.removeAllListeners();
   }
@@ -241,6 +272,7 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     if (latch === LatchResult.Latched) this.emitLatched("rtp", address, port);
     const pt = view.payloadType;
     this.rx.onPacket(view.ssrc, view.sequenceNumber, view.timestamp, pt, packet.length, now, this.clockRates[pt]);
+    if (this.tap !== null) this.tap(view, this, now);
     const sink = this.sink;
     if (sink !== null) sink(view, this, now);
   }
@@ -266,11 +298,18 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
       } else if (p.type === "rr") {
         this.onReportBlocks(p.reports, now);
       } else {
-        const fb = feedbackOf(p);
+        const fb = p.type === "nack" ? this.answerNack(p, now) : feedbackOf(p);
         if (fb) this.emit("rtcp-feedback", fb);
       }
     }
     this.emit("rtcp", packets);
+  }
+
+  /** Resends what our cache holds; returns the NACK of the rest (null when nothing is left to forward). */
+  private answerNack(nack: GenericNack, now: number): GenericNack | null {
+    if (this.nack === null || nack.mediaSsrc !== this.ssrc) return nack;
+    const missed = this.nack.serve(nack.lost, now, this.transmitRtp);
+    return missed.length === 0 ? null : new GenericNack(nack.senderSsrc, nack.mediaSsrc, [...missed]);
   }
 
   /** Blocks about our own stream: the peer's view of what we send, and RTT when they answer our SRs. */

@@ -25,6 +25,9 @@ export class OutboundRewriter {
   /** Rebase on the next packet even if its SSRC is unchanged (the feeding stream restarted its numbering). */
   resync(): void { this.inSsrc = -1; }
 
+  /** The feeding stream's sequence number of outbound `seq` (valid for packets of the current source), e.g. to forward a NACK. */
+  sourceSequence(seq: number): number { return (seq - this.seqDelta) & 0xffff; }
+
   /** Rewrites the RTP header at `buf[0..]`; `clockRate` of its payload type; `nowMs` wall clock. */
   rewrite(buf: Uint8Array, nowMs: number, clockRate: number): void {
     const seq = readSequenceNumber(buf);

@@ -3,14 +3,12 @@
  * browser's decoder, the browser's camera reaches the leg as H.264 with the negotiated payload type,
  * keyframe requests cross both ways, in packetization-mode 1 and 0. Everything stays on 127.0.0.1.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { describeH264Payload, NalType } from "../../../src/media/h264/index.ts";
 import { RtpHeaderView } from "../../../src/media/rtp/index.ts";
 import { AgentVideoLeg, type AgentVideoLegOptions, type MediaPathName } from "../../../src/webrtc/index.ts";
-import {
-  haveChromium, launchChromium, readInboundVideoStats, readOutboundVideoStats, waitForStats, type ChromiumSession,
-} from "../../support/chromium.ts";
-import { acceptAgentAnswer, agentConnected, closeAgentPeer, createAgentOffer, openAgentPage } from "./support/agent-page.ts";
+import { haveChromium, readInboundVideoStats, readOutboundVideoStats, waitForStats } from "../../support/chromium.ts";
+import { acceptAgentAnswer, agentConnected, agentPageFixture, closeAgentPeer, createAgentOffer } from "./support/agent-page.ts";
 import { waitForEvent } from "./support/events.ts";
 import { CALLER_MODE0_PCAP, nextDeltaFrameIndex, readRtpPcap, RtpPacer } from "./support/h264-feed.ts";
 
@@ -18,20 +16,8 @@ import { CALLER_MODE0_PCAP, nextDeltaFrameIndex, readRtpPcap, RtpPacer } from ".
 const CALLER_MODE1 = "profile-level-id=42c00d;packetization-mode=1";
 const CALLER_MODE0 = "profile-level-id=42c00d;packetization-mode=0";
 
-let chrome: ChromiumSession;
-let stopPageServer: () => void;
+const agent = agentPageFixture();
 const cleanups: (() => void | Promise<void>)[] = [];
-
-beforeAll(async () => {
-  if (!haveChromium()) return;
-  chrome = await launchChromium();
-  stopPageServer = await openAgentPage(chrome.page);
-});
-
-afterAll(async () => {
-  stopPageServer?.();
-  await chrome?.close();
-});
 
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -43,12 +29,12 @@ async function connectLeg(
   const leg = new AgentVideoLeg({
     callerH264Fmtp, mediaPath, connectTimeoutMs: 8000, acceptRemoteAddress: (ip) => ip.startsWith("127."), ...extra,
   });
-  cleanups.push(() => leg.close(), () => closeAgentPeer(chrome.page));
-  const offer = await createAgentOffer(chrome.page);
+  cleanups.push(() => leg.close(), () => closeAgentPeer(agent.page));
+  const offer = await createAgentOffer(agent.page);
   const answer = await leg.acceptOffer(offer);
   const legConnected = waitForEvent(leg, "connected", 8000);
-  await acceptAgentAnswer(chrome.page, answer);
-  await Promise.all([legConnected, agentConnected(chrome.page)]);
+  await acceptAgentAnswer(agent.page, answer);
+  await Promise.all([legConnected, agentConnected(agent.page)]);
   return leg;
 }
 
@@ -59,8 +45,8 @@ function feed(leg: AgentVideoLeg, packets: ReturnType<typeof readRtpPcap>, start
   return pacer;
 }
 
-const inbound = () => readInboundVideoStats(chrome.page);
-const outbound = () => readOutboundVideoStats(chrome.page);
+const inbound = () => readInboundVideoStats(agent.page);
+const outbound = () => readOutboundVideoStats(agent.page);
 
 describe.skipIf(!haveChromium())("agent video leg with headless Chromium", () => {
   test("caller H.264 (mode 1) started mid-GOP: the browser asks for a keyframe (PLI) and then decodes the frames", async () => {
@@ -150,7 +136,7 @@ describe.skipIf(!haveChromium())("agent video leg with headless Chromium", () =>
   test("the browser closing its peer connection (hang-up) closes the leg with reason remote", async () => {
     const leg = await connectLeg(CALLER_MODE1);
     const closed = waitForEvent(leg, "closed", 3000);
-    await closeAgentPeer(chrome.page);
+    await closeAgentPeer(agent.page);
     expect((await closed)[0]).toBe("remote");
     expect(leg.sendRtp(readRtpPcap()[0]!.packet)).toBe(false);
   }, 25_000);

@@ -1,6 +1,7 @@
 /**
  * The agent leg answers a browser offer with exactly one H.264 format that matches the caller's profile
- * family and packetization-mode (42e01f preferred), with only the feedback it serves, no RTX/RED/FEC,
+ * family and packetization-mode (42e01f preferred), with only the feedback it serves (NACK, PLI, FIR, REMB; no
+ * transport-cc), no RTX/RED/FEC,
  * no header extensions; offers it cannot serve are rejected with a typed error.
  */
 import { describe, expect, test } from "bun:test";
@@ -73,13 +74,15 @@ describe("chooseBrowserH264 against Chromium 156's offer", () => {
 });
 
 describe("restrictBrowserOffer", () => {
-  test("keeps one payload type with nack pli + ccm fir only, drops RTX SSRCs, extensions and other codecs", () => {
+  test("keeps one payload type with nack, nack pli, ccm fir and goog-remb only, drops RTX SSRCs, extensions and other codecs", () => {
     const r = restrictBrowserOffer(CHROME_OFFER, "profile-level-id=42e00c;packetization-mode=1");
     const m = sdpTransform.parse(r.sdp).media[0]!;
     expect(String(m.payloads)).toBe("108");
     expect(m.rtp.map((x) => `${x.payload} ${x.codec}`)).toEqual(["108 H264"]);
     expect(m.fmtp).toEqual([{ payload: 108, config: r.choice.answerFmtp }]);
-    expect((m.rtcpFb ?? []).map((f) => `${f.type} ${f.subtype ?? ""}`.trim()).sort()).toEqual(["ccm fir", "nack pli"]);
+    expect((m.rtcpFb ?? []).map((f) => `${f.type} ${f.subtype ?? ""}`.trim()).sort()).toEqual(["ccm fir", "goog-remb", "nack", "nack pli"]);
+    expect(r.nack).toBe(true);
+    expect(r.remb).toBe(true);
     expect(m.ext).toBeUndefined();
     expect(m.ssrcGroups).toBeUndefined();
     expect(new Set(m.ssrcs!.map((s) => Number(s.id)))).toEqual(new Set([r.remoteSsrc]));
@@ -90,6 +93,15 @@ describe("restrictBrowserOffer", () => {
     expect(m.iceUfrag).toBe(original.iceUfrag!);
     expect(m.fingerprint ?? sdpTransform.parse(r.sdp).fingerprint).toBeDefined();
     expect(m.candidates!.length).toBe(original.candidates!.length);
+  });
+
+  test("feedback the browser did not offer is not answered: no goog-remb or nack offered, none kept", () => {
+    const offer = CHROME_OFFER.replace(/^a=rtcp-fb:108 (goog-remb|nack)\r?\n/gm, "");
+    const r = restrictBrowserOffer(offer, "profile-level-id=42e00c;packetization-mode=1");
+    const fb = (sdpTransform.parse(r.sdp).media[0]!.rtcpFb ?? []).map((f) => `${f.type} ${f.subtype ?? ""}`.trim());
+    expect(fb.sort()).toEqual(["ccm fir", "nack pli"]);
+    expect(r.nack).toBe(false);
+    expect(r.remb).toBe(false);
   });
 
   test("rejects what a video widget never offers: audio, two m-lines, plain RTP, a disabled m-line, no mid", () => {

@@ -3,7 +3,9 @@
  * sendrecv RTCPeerConnection with the fake camera (window.pc), offer with all candidates, accept the
  * answer, and show the caller's video in <video data-avsplit="caller-video">.
  */
+import { afterAll, beforeAll } from "bun:test";
 import type { Page } from "playwright-core";
+import { haveChromium, launchChromium, type ChromiumSession } from "../../../support/chromium.ts";
 
 const PAGE_HTML = `<!doctype html><html><body>
 <video data-avsplit="caller-video" autoplay muted playsinline></video>
@@ -26,6 +28,25 @@ export async function openAgentPage(page: Page): Promise<() => void> {
     throw err;
   }
   return () => server.stop(true);
+}
+
+/**
+ * Registers hooks that launch headless Chromium with the agent page open before the file's tests and close both
+ * after them (nothing when Chromium is missing); `page` is usable once beforeAll ran.
+ */
+export function agentPageFixture(): { readonly page: Page } {
+  let chrome: ChromiumSession | undefined;
+  let stopPageServer: (() => void) | undefined;
+  beforeAll(async () => {
+    if (!haveChromium()) return;
+    chrome = await launchChromium();
+    stopPageServer = await openAgentPage(chrome.page);
+  });
+  afterAll(async () => {
+    stopPageServer?.();
+    await chrome?.close();
+  });
+  return { get page() { return chrome!.page; } };
 }
 
 /** Creates window.pc with the camera on a sendrecv video transceiver; returns the complete offer SDP. */
