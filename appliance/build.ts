@@ -5,7 +5,8 @@ import { join } from "node:path";
 const root = join(import.meta.dir, "..");
 const outfile = join(root, "dist/avsplit");
 const result = await Bun.build({
-  entrypoints: [join(root, "src/cli.ts")],
+  // A worker is its own entrypoint: the executable must carry it (src/store/wal-checkpointer.ts starts it).
+  entrypoints: [join(root, "src/cli.ts"), join(root, "src/store/wal-checkpoint-worker.ts")],
   compile: { outfile },
   minify: true,
   target: "bun",

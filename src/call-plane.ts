@@ -7,9 +7,11 @@ import type { Config, TrunkConfig } from "./config/schema.ts";
 import { PortPool } from "./media/ports/index.ts";
 import { parseAgentFromRule } from "./session/agent-identity.ts";
 import { SessionManager } from "./session/manager.ts";
+import type { RecordingPolicy } from "./session/recording.ts";
 import type { CallCenterTrunk } from "./session/session-context.ts";
 import { SipStack } from "./sip/index.ts";
-import { systemClock } from "./util/clock.ts";
+import { type ConsoleTrunkSource, TrunksInForce } from "./trunks-in-force.ts";
+import { systemClock, type Clock } from "./util/clock.ts";
 import { VERSION } from "./version.ts";
 import type { CallCarrier } from "./main.ts";
 
@@ -34,15 +36,18 @@ function callCenterOf(t: TrunkConfig): CallCenterTrunk {
 }
 
 export class CallPlane implements CallCarrier {
-  private constructor(readonly sip: SipStack, readonly pool: PortPool, readonly sessions: SessionManager) {}
+  private constructor(readonly sip: SipStack, readonly pool: PortPool, readonly sessions: SessionManager, private readonly trunks: TrunksInForce) {}
 
-  static async start(config: Config): Promise<CallPlane> {
+  /** `consoleTrunks`: trunks added in the console, applied live on top of the config file's; `recording`: absent = none;
+   * `clock`: time for SIP and session timers. */
+  static async start(config: Config, consoleTrunks?: ConsoleTrunkSource, recording?: RecordingPolicy, clock: Clock = systemClock): Promise<CallPlane> {
     const mediaAddress = pickMediaAddress(config);
     const sip = await SipStack.start({
       listen: config.sip.listen,
       advertise: config.sip.advertised_address || undefined,
       tls: config.sip.tls_cert ? { certPath: config.sip.tls_cert, keyPath: config.sip.tls_key } : undefined,
       limits: { maxBytes: config.sip.max_message_bytes },
+      clock,
       trust: {
         trunks: config.trunk.map((t) => ({ name: t.name, role: t.role, allow: t.allow })),
         untrustedSource: config.sip.untrusted_source,
@@ -54,7 +59,7 @@ export class CallPlane implements CallCarrier {
       },
     });
     const pool = new PortPool({ range: config.media.rtp_ports, host: config.media.bind_address });
-    const callcenter = config.trunk.find((t) => t.role === "callcenter");
+    const trunks = new TrunksInForce(config.trunk, sip, consoleTrunks);
     const sessions = new SessionManager({
       nodeId: config.node.id,
       ua: sip.ua,
@@ -62,7 +67,10 @@ export class CallPlane implements CallCarrier {
       mediaAddress,
       sipHost: config.sip.advertised_address || mediaAddress,
       mediaTimeoutMs: config.media.media_timeout_s * 1000,
-      callcenter: () => (callcenter ? callCenterOf(callcenter) : undefined),
+      callcenter: () => {
+        const callcenter = trunks.callcenter();
+        return callcenter && callCenterOf(callcenter);
+      },
       callerTrunkFor: (host) => {
         const trunk = sip.guard?.trunkFor(host);
         return trunk && trunk.role === "caller" ? trunk.name : null;
@@ -72,12 +80,10 @@ export class CallPlane implements CallCarrier {
         publicIp: config.webrtc.public_ip || undefined,
         iceServers: config.webrtc.ice_servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).map((urls) => ({ urls, username: s.username, credential: s.credential }))),
       },
-      clock: systemClock,
+      clock,
+      recording,
     });
-    for (const t of config.trunk) {
-      if (t.role !== "caller" && t.options_ping_s > 0 && t.uri) sip.ua.pingTrunk({ name: t.name, target: t.uri.replace(/^(sips?:)[^@]*@/, "$1"), intervalS: t.options_ping_s });
-    }
-    return new CallPlane(sip, pool, sessions);
+    return new CallPlane(sip, pool, sessions, trunks);
   }
 
   stopAccepting(): void { this.sessions.stopAccepting(); }
@@ -86,6 +92,7 @@ export class CallPlane implements CallCarrier {
   endAll(reason: string): Promise<void> { return this.sessions.endAll(reason); }
 
   async close(): Promise<void> {
+    this.trunks.close();
     await this.sessions.close();
     await this.sip.close();
     this.pool.close();

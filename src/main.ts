@@ -16,7 +16,9 @@ import { metrics } from "./observability/metrics.ts";
 import { AuditLog } from "./store/audit-log.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { syncProvisioned } from "./store/provisioning.ts";
+import { applyStagedRestore, backupTo } from "./store/backup.ts";
 import { SessionJournal } from "./store/session-journal.ts";
+import { WalCheckpointer } from "./store/wal-checkpointer.ts";
 import { CallPlane } from "./call-plane.ts";
 import type { SessionManager } from "./session/manager.ts";
 import type { SipStack } from "./sip/index.ts";
@@ -30,6 +32,9 @@ import { WebSessionRepository } from "./store/web-sessions.ts";
 import { SettingsRepository } from "./store/settings.ts";
 import { MediaFileStore } from "./store/media-files.ts";
 import { SwitchImageStore } from "./store/switch-image.ts";
+import { RecordingStore } from "./store/recordings.ts";
+import { RecordingRetention } from "./store/recording-retention.ts";
+import { systemClock, type Clock } from "./util/clock.ts";
 import { VERSION } from "./version.ts";
 
 const log = createLogger("appliance");
@@ -72,8 +77,12 @@ export class Appliance {
 
   private calls?: CallPlane;
   private journal?: SessionJournal;
+  private checkpointer?: WalCheckpointer;
   private traceArchiver?: SipTraceArchiver;
-  private readonly trunks: TrunkDirectory;
+  private recordings?: RecordingStore;
+  private retention?: RecordingRetention;
+  /** Trunks of the config file and of the console; console changes apply to new calls at once. */
+  readonly trunks: TrunkDirectory;
   private readonly history: SessionHistory;
   private readonly traceArchive: SipTraceArchive;
 
@@ -83,9 +92,11 @@ export class Appliance {
     this.traceArchive = new SipTraceArchive(config.node.data_dir);
   }
 
-  static async start(loaded: LoadedConfig): Promise<Appliance> {
+  /** `callClock`: time for the SIP stack's and the sessions' timers (tests run it faster than real time). */
+  static async start(loaded: LoadedConfig, options: { callClock?: Clock } = {}): Promise<Appliance> {
     setLogLevel(loaded.config.node.log_level);
     const dataDir = loaded.config.node.data_dir;
+    const restored = applyStagedRestore(dataDir, databasePath(dataDir));
     const store = openStore(databasePath(dataDir));
     try {
       const effective = applyConsoleSettings(loaded, new SettingsRepository(store.db).all());
@@ -93,9 +104,11 @@ export class Appliance {
       const config = effective.config;
       syncProvisioned(store.db, { trunks: config.trunk, agents: config.agent });
       const appliance = new Appliance(loaded, config, store, new AuditLog(store.sqlite));
-      await appliance.startCalls();
+      await appliance.startCalls(options.callClock);
       await appliance.startHttp();
       appliance.state = "ready";
+      if (restored) appliance.audit.append({ type: "system.restored", actor: "system", data: { previous: `${databasePath(dataDir)}.before-restore` } });
+      appliance.checkpointer = new WalCheckpointer(store.sqlite, databasePath(dataDir));
       appliance.audit.append({ type: "appliance.started", actor: "system", data: { version: VERSION, node: config.node.id, config: loaded.source } });
       log.info("avsplit ready", { version: VERSION, node: config.node.id, https: appliance.httpsUrl(), config: loaded.source, dataDir });
       return appliance;
@@ -105,8 +118,15 @@ export class Appliance {
     }
   }
 
-  private async startCalls(): Promise<void> {
-    const calls = await CallPlane.start(this.config);
+  private async startCalls(callClock: Clock = systemClock): Promise<void> {
+    const { recording, node } = this.config;
+    const files = { sqlite: this.store.sqlite, db: this.store.db, audit: this.audit, dataDir: node.data_dir, clock: systemClock };
+    this.recordings = new RecordingStore(files);
+    this.retention = new RecordingRetention(files, {
+      retentionDays: recording.retention_days, maxDiskBytes: recording.max_disk_gb * 1e9,
+    });
+    this.retention.start();
+    const calls = await CallPlane.start(this.config, this.trunks, { mode: recording.mode, storage: this.recordings }, callClock);
     this.calls = calls;
     const journal = new SessionJournal(this.store.sqlite, this.audit, this.config.node.id);
     calls.sessions.on("event", (e) => journal.record(e));
@@ -163,7 +183,15 @@ export class Appliance {
         dataDir: c.node.data_dir,
         tokens: new ApiTokenRepository(this.store.sqlite),
         trace: traceWithArchive(this.calls!.sip.trace, this.traceArchive),
-        live: { mediaStats: (id) => this.calls?.sessions.get(id)?.mediaStats() as Record<string, unknown> | undefined },
+        live: {
+          mediaStats: (id) => this.calls?.sessions.get(id)?.mediaStats() as Record<string, unknown> | undefined,
+          recording: (id) => this.calls?.sessions.get(id)?.isRecording,
+          setRecording: (id, on, by) => this.calls!.sessions.setRecording(id, on, by),
+        },
+        system: {
+          status: () => ({ state: this.state, version: VERSION, node: c.node.id, uptimeS: Math.round((Date.now() - this.startedAt) / 1000), liveSessions: this.calls?.sessions.list().length ?? 0 }),
+          backup: (target) => backupTo(this.store.sqlite, target),
+        },
       },
       health: {
         ready: () => this.state === "ready",
@@ -205,8 +233,11 @@ export class Appliance {
     if (active() > 0) await Promise.all(this.carriers.map((c) => c.endAll("shutdown")));
     await Promise.all(this.carriers.map((c) => c.close()));
     await this.http?.stop();
+    this.retention?.close();
+    await this.recordings?.idle();
     this.journal?.flush();
-    this.traceArchiver?.close();
+    await this.traceArchiver?.close();
+    await this.checkpointer?.stop();
     this.audit.append({ type: "appliance.stopped", actor: "system", data: { node: this.config.node.id } });
     this.store.close();
     this.state = "stopped";

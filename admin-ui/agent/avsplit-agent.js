@@ -6,12 +6,22 @@ import { AvsplitAgent } from "./widget.js";
 import { describeDirection } from "./quality.js";
 import { t } from "./strings.js";
 
-const BUTTONS = ["video-on", "video-off", "display", "share", "screenshot", "hangup"];
+const BUTTONS = ["video-on", "video-off", "display", "share", "screenshot", "record", "hangup"];
 /** Every event of the SDK, re-dispatched (bubbling) from the element. party-joined/-left: conference, not yet sent. */
 export const EVENTS = [
   "connection", "session-bound", "session", "session-ended", "video-started", "video-stopped", "notice", "error",
   "stats", "display", "share", "screenshot", "party-joined", "party-left",
 ];
+
+/** The caller's position as the call-taker reads it: first shape (with its uncertainty), address, method. */
+function describeLocation(location) {
+  const shape = location.shapes[0];
+  const at = (p) => `${p.lat.toFixed(6)}, ${p.lon.toFixed(6)}`;
+  const position = !shape ? "" : shape.kind === "polygon" ? shape.points.map(at).join(" → ")
+    : `${at(shape)}${shape.radiusM !== undefined ? ` ± ${shape.radiusM} m` : ""}`;
+  const civic = location.civic ? Object.values(location.civic).join(" ") : "";
+  return [position, civic, location.method].filter(Boolean).join(" · ");
+}
 
 export class AvsplitAgentElement extends HTMLElement {
   static observedAttributes = ["lang"];
@@ -51,9 +61,10 @@ export class AvsplitAgentElement extends HTMLElement {
           <figcaption><span data-i18n="callerVideo"></span> <span data-avsplit="caller"></span></figcaption></figure>
         <figure><video data-avsplit="agent-video" autoplay playsinline muted></video><figcaption data-i18n="agentVideo"></figcaption></figure>
       </section>
+      <p data-avsplit="location"></p>
       <p data-avsplit="notice"></p>
       <div class="avsplit-controls">
-        ${BUTTONS.map((b) => `<button data-avsplit="${b}" disabled></button>`).join("")}
+        ${BUTTONS.map((b) => `<button data-avsplit="${b}" disabled${b === "record" ? " hidden" : ""}></button>`).join("")}
         <form data-avsplit="bind-form"><input name="query" /><button data-i18n="bind"></button></form>
       </div>
       <ul data-avsplit="screenshots"></ul>
@@ -70,6 +81,7 @@ export class AvsplitAgentElement extends HTMLElement {
     const labels = {
       "video-on": "videoOn", "video-off": "videoOff", hangup: "hangup", screenshot: "screenshot",
       display: w?.display === "image" ? "showCamera" : "showImage", share: w?.screen ? "stopShare" : "shareScreen",
+      record: w?.session?.recording ? "stopRecording" : "startRecording",
     };
     for (const [b, key] of Object.entries(labels)) this.part(b).textContent = this.t(key);
     this.setStatus(this.status, this.statusVars);
@@ -81,7 +93,10 @@ export class AvsplitAgentElement extends HTMLElement {
     this.part("status").textContent = this.t(key, vars);
   }
 
-  setNotice(key, vars) { this.part("notice").textContent = key ? this.t(key, vars) : ""; }
+  setNotice(key, vars) {
+    this.notice = key;
+    this.part("notice").textContent = key ? this.t(key, vars) : "";
+  }
 
   updateButtons() {
     const s = this.widget.session;
@@ -93,6 +108,9 @@ export class AvsplitAgentElement extends HTMLElement {
     this.part("display").disabled = !live;
     this.part("share").disabled = !live || !video;
     this.part("screenshot").disabled = !live || !video;
+    // Mode "all" records every call to its end and "none" never does: the button is for "on-demand" only.
+    this.part("record").hidden = s?.recordingMode !== "on-demand";
+    this.part("record").disabled = !live;
     this.relabel();
   }
 
@@ -111,12 +129,16 @@ export class AvsplitAgentElement extends HTMLElement {
     });
     on("session", (s) => {
       this.part("caller").textContent = s.callerNumber ?? "";
+      this.part("location").textContent = s.location ? `${this.t("location")}: ${describeLocation(s.location)}` : "";
       this.setStatus(s.video ? "videoCall" : "audioCall");
-      this.setNotice(s.video ? null : "audioOnlyHint");
+      // A session update must not wipe a warning (video failed, no H.264...): only the audio-only hint follows it.
+      if (!s.video) this.setNotice("audioOnlyHint");
+      else if (this.notice === "audioOnlyHint") this.setNotice(null);
       this.updateButtons();
     });
     on("session-ended", () => {
       this.part("caller").textContent = "";
+      this.part("location").textContent = "";
       this.part("quality").textContent = "";
       this.part("screenshots").replaceChildren();
       this.setStatus("idle");
@@ -136,7 +158,7 @@ export class AvsplitAgentElement extends HTMLElement {
     });
     on("stats", (q) => {
       this.part("quality").textContent = `${this.t("qualityIn")} ${describeDirection(q.caller, this.t.bind(this))}\n${this.t("qualityOut")} ${describeDirection(q.agent, this.t.bind(this))}`;
-      if ((q.caller?.framesDecoded ?? 0) > 0 && this.part("notice").textContent === this.t("noCallerVideo")) this.setNotice(null);
+      if ((q.caller?.framesDecoded ?? 0) > 0 && this.notice === "noCallerVideo") this.setNotice(null);
     });
     on("display", () => this.relabel());
     on("share", () => this.relabel());
@@ -150,6 +172,7 @@ export class AvsplitAgentElement extends HTMLElement {
     this.part("video-on").addEventListener("click", () => { this.setStatus("requestingVideo"); w.setVideo(true); });
     this.part("video-off").addEventListener("click", () => w.setVideo(false));
     this.part("hangup").addEventListener("click", () => w.hangup());
+    this.part("record").addEventListener("click", () => w.setRecording(!w.session?.recording));
     this.part("display").addEventListener("click", () => void w.setDisplay(w.display === "image" ? "camera" : "image"));
     this.part("share").addEventListener("click", () => void w.shareScreen(!w.screen));
     this.part("screenshot").addEventListener("click", () => void w.screenshot().catch((err) => this.setNotice("screenshotFailed", { message: err.message })));

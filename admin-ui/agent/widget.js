@@ -303,7 +303,7 @@ export class AvsplitAgent extends EventTarget {
         lastFrames = frames;
         lastFrameAt = this.quality.at;
         warned = false;
-      } else if (!warned && pc.connectionState !== "failed" && this.quality.at - lastFrameAt > NO_VIDEO_AFTER_MS) {
+      } else if (!warned && pc.connectionState === "connected" && this.quality.at - lastFrameAt > NO_VIDEO_AFTER_MS) {
         warned = true;
         this.emit("notice", { sessionId: this.session?.id ?? null, code: "no-caller-video" });
       }
@@ -314,6 +314,8 @@ export class AvsplitAgent extends EventTarget {
   hangup() { if (this.session) this.send({ type: "hangup", sessionId: this.session.id }); }
   /** Ask the caller for video (110 flow), or drop back to audio. */
   setVideo(on) { if (this.session) this.send({ type: "video", sessionId: this.session.id, on }); }
+  /** Start or stop recording the caller (recording mode "on-demand"); the next "session" event carries `recording`. */
+  setRecording(on) { if (this.session) this.send({ type: "record", sessionId: this.session.id, on }); }
   bind(query) { this.send({ type: "bind", ...query }); }
 
   close() {

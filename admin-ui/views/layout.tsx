@@ -20,6 +20,7 @@ const NAV: [string, TextKey, Permission][] = [
   ["/console/config", "config", "config:view"],
   ["/console/users", "users", "users:manage"],
   ["/console/audit", "audit", "audit:view"],
+  ["/console/system", "system", "system:manage"],
 ];
 
 export function Layout(props: PageProps) {

@@ -122,7 +122,7 @@ export async function audit(args: string[]): Promise<number> {
     const file = positionals[0];
     const report = !file
       ? await withStore(values, async (store) => new AuditLog(store.sqlite).verify())
-      : isZip(await Bun.file(file).slice(0, 4).bytes()) ? await verifyEvidenceFile(file) : verifyExportFile(file);
+      : isZip(await Bun.file(file).slice(0, 4).bytes()) ? await verifyEvidenceFile(file) : await verifyExportFile(file);
     const what = positionals[0] ?? "database";
     if (report.ok) {
       console.log(`${what}: OK, ${report.rows} events${report.rows ? `, seq ${report.firstSeq}..${report.lastSeq}, last hash ${report.lastHash}` : ""}`);

@@ -11,6 +11,7 @@ import { csrfProtection, sessionMiddleware } from "./auth/middleware.ts";
 import { agentRoutes, type AgentRouteDeps } from "./agent/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { apiTokenRoutes } from "./console/api-token.tsx";
+import { systemRoutes } from "./console/system.tsx";
 import { auditRoutes } from "./console/audit.tsx";
 import { configRoutes } from "./console/config.tsx";
 import type { ConsoleDeps } from "./console/console-deps.ts";
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AuthEnv> {
     app.route("/console/sessions", sessionRoutes(deps.console));
     app.route("/console/config", configRoutes(deps.console));
     app.route("/console/api-token", apiTokenRoutes(deps.console));
+    if (deps.console.system) app.route("/console/system", systemRoutes({ system: deps.console.system, audit: deps.console.audit, dataDir: deps.console.dataDir }));
     app.route("/api", apiRoutes(deps.console));
   }
   app.notFound((c) => c.json({ error: "not found" }, 404));

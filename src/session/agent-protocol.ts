@@ -1,5 +1,6 @@
 /** Messages between the agent widget and the appliance over /agent/ws (JSON text frames). */
 import { z } from "zod";
+import type { CallerLocation } from "../sip/ua/index.ts";
 
 export const agentMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("hello"), agent: z.string().max(64).optional(), token: z.string().max(256).optional() }),
@@ -7,6 +8,8 @@ export const agentMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("hangup"), sessionId: z.string().max(128) }),
   /** Audio -> video (re-INVITE the caller adding video) or video -> audio. */
   z.strictObject({ type: z.literal("video"), sessionId: z.string().max(128), on: z.boolean() }),
+  /** Start or stop recording the caller (recording mode "on-demand"). */
+  z.strictObject({ type: z.literal("record"), sessionId: z.string().max(128), on: z.boolean() }),
   z.strictObject({ type: z.literal("bind"), sessionId: z.string().max(128).optional(), callerNumber: z.string().max(64).optional() }),
 ]);
 export type AgentMessage = z.infer<typeof agentMessage>;
@@ -18,6 +21,12 @@ export interface AgentSessionView {
   state: string;
   /** The caller's video is available: the widget should open its WebRTC leg. */
   video: boolean;
+  /** The caller's audio and video are being recorded. */
+  recording: boolean;
+  /** The node's [recording] mode: only "on-demand" lets the agent start and stop it. */
+  recordingMode: "all" | "on-demand" | "none";
+  /** Where the caller is, when their INVITE conveyed it (PIDF-LO). */
+  location: CallerLocation | null;
   iceServers: { urls: string | string[]; username?: string; credential?: string }[];
 }
 

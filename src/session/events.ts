@@ -7,6 +7,8 @@ export type SessionState = "routing" | "ringing" | "connected" | "ending" | "end
 export type LegState = "offered" | "calling" | "ringing" | "connected" | "ended";
 export type BindingSource = "callcenter" | "transfer" | "manual";
 
+import type { CallerLocation } from "../sip/ua/index.ts";
+
 interface Base { sessionId: string; at: number }
 
 export type SessionEvent =
@@ -17,6 +19,8 @@ export type SessionEvent =
   | (Base & { type: "leg.started"; legId: string; kind: LegKind; callId: string | null; remote: string | null })
   | (Base & { type: "leg.state"; legId: string; kind: LegKind; state: LegState; status?: number })
   | (Base & { type: "leg.ended"; legId: string; kind: LegKind; reason: string; status?: number; stats?: Record<string, unknown> })
-  | (Base & { type: "media.video"; direction: "added" | "removed" | "rejected"; by: string });
+  | (Base & { type: "media.video"; direction: "added" | "removed" | "rejected"; by: string })
+  /** The caller's INVITE conveyed a location (RFC 6442): parsed PIDF-LO, references, or why it could not be read. */
+  | (Base & { type: "caller.location"; location: CallerLocation | null; references: string[]; error?: string });
 
 export type SessionEventType = SessionEvent["type"];

@@ -87,6 +87,15 @@ export class SessionManager extends TypedEmitter<{ event: [SessionEvent] }> {
     await this.endAll("shutdown");
   }
 
+  /** Starts or stops recording a live session (agent widget, REST API, console); the bound agent sees the new state. */
+  setRecording(sessionId: string, on: boolean, by: string): { recording: boolean; recordingId?: string } {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new SessionSetupError(404, `no live session ${sessionId}`);
+    const recordingId = on ? session.startRecording(by) : (session.stopRecording(by), undefined);
+    if (session.agentId) this.agents.send(session.agentId, { type: "session", session: session.view() });
+    return { recording: session.isRecording, recordingId };
+  }
+
   // --- AgentGateway: widgets ---
   readonly gateway: AgentGateway = {
     connect: (agentId: string, channel: AgentChannel): AgentConnection => {
@@ -128,6 +137,16 @@ export class SessionManager extends TypedEmitter<{ event: [SessionEvent] }> {
           if (outcome === "rejected") channel.send({ type: "notice", sessionId: session.id, code: "video-rejected", status });
         } catch (err) {
           fail(`video change failed: ${(err as Error).message}`);
+        }
+        return;
+      }
+      case "record": {
+        const session = this.sessions.get(msg.sessionId);
+        if (!session || session.agentId !== agentId) return fail(`session ${msg.sessionId} is not yours`);
+        try {
+          this.setRecording(session.id, msg.on, `agent:${agentId}`);
+        } catch (err) {
+          fail(`recording change failed: ${(err as Error).message}`);
         }
         return;
       }

@@ -6,6 +6,7 @@ import type { Clock } from "../util/clock.ts";
 import type { AgentDirectory } from "./agent-directory.ts";
 import type { AgentFromRule } from "./agent-identity.ts";
 import type { SessionEvent } from "./events.ts";
+import type { RecordingPolicy } from "./recording.ts";
 import type { WebRtcSettings } from "./video-link.ts";
 
 export interface CallCenterTrunk {
@@ -29,5 +30,7 @@ export interface SessionContext {
   webrtc: WebRtcSettings;
   agents: AgentDirectory;
   clock: Clock;
+  /** [recording]: absent = never record. */
+  recording?: RecordingPolicy;
   emit(event: SessionEvent): void;
 }

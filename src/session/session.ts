@@ -11,9 +11,11 @@ import {
   createOrigin, formatWarning, mergeAnswers, parseSdp, serializeSdp, splitOffer, SdpError, withMediaAdded, withMediaRemoved,
   type AnswerResult, type NegotiatedStream, type SessionDescription, type SplitPlan,
 } from "../sdp/index.ts";
+import type { CallerLocation } from "../sip/ua/index.ts";
 import type { SipResponse } from "../sip/message/index.ts";
 import { sdpOf, type IncomingCall, type IncomingRefer, type RemoteOffer, type TerminationInfo } from "../sip/ua/index.ts";
 import { CallCenterLeg } from "./callcenter-leg.ts";
+import { callerLocationOf } from "./caller-location.ts";
 import { createLogger } from "../observability/log.ts";
 import { agentFrom } from "./agent-identity.ts";
 import type { AgentSessionView } from "./agent-protocol.ts";
@@ -22,6 +24,7 @@ import { callerVideoOffer, callerVideoPolicy, clockRatesOf, payloadMap, pointEnd
 import { SessionSetupError, statusForCaller } from "./setup-error.ts";
 import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
 import { RtcpReporter } from "./rtcp-reporter.ts";
+import { requestKeyframeOnce, SessionRecording } from "./recording.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
 
@@ -32,6 +35,8 @@ export class Session {
   readonly startedAt: number;
   state: SessionState = "routing";
   agentId: string | null = null;
+  /** Where the caller is, when the INVITE said (PIDF-LO by value). */
+  location: CallerLocation | null = null;
   private callcenter: CallCenterLeg | undefined;
   private trunk: CallCenterTrunk | undefined;
   private plan!: SplitPlan;
@@ -49,6 +54,7 @@ export class Session {
   private readonly ccOrigin;
   private readonly sdes = sdesPolicy();
   private rtcp: RtcpReporter | undefined;
+  private recording: SessionRecording | undefined;
   private ended = false;
   private hangups: Promise<void> = Promise.resolve();
   private readonly onEndCallbacks: (() => void)[] = [];
@@ -115,6 +121,11 @@ export class Session {
     const { ctx } = this;
     ctx.emit({ type: "session.created", sessionId: this.id, at: this.startedAt, kind: this.kind, callerNumber: this.callerNumber, callerDisplayName: this.callerDisplayName, trunk: trunkName });
     this.legStarted("caller", this.caller.callId, `${this.caller.request.from.uri.host}`);
+    const located = callerLocationOf(this.caller.request);
+    if (located) {
+      this.location = located.location;
+      ctx.emit({ type: "caller.location", sessionId: this.id, at: this.startedAt, ...located });
+    }
     this.caller.on("cancelled", () => void this.end("caller cancelled", "caller"));
     this.caller.on("terminated", (info) => this.onLegTerminated("caller", info));
     this.caller.on("remote-offer", (offer) => this.onCallerReoffer(offer));
@@ -239,6 +250,7 @@ export class Session {
     this.audioBridge?.resync();
     offer.accept(serializeSdp(answer.answer));
     if (hadVideo !== this.hasVideo) {
+      this.recordNewMedia();
       this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: this.hasVideo ? "added" : "removed", by: "caller" });
       if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
     }
@@ -287,6 +299,7 @@ export class Session {
       this.setState("connected");
       this.legState("caller", "connected");
       this.legState("callcenter", "connected");
+      if (this.ctx.recording?.mode === "all") this.recordUnlessFailing();
       const agent = agentFrom(response, this.trunk!.agentFrom);
       if (agent) this.bindAgent(agent, "callcenter");
       else log.info("the call center's answer names no agent: waiting for manual binding", { session: this.id });
@@ -314,6 +327,7 @@ export class Session {
       return { outcome: "rejected", status: result.ok ? 488 : result.status };
     }
     this.adoptCallerOffer(offer, streams, index, "local");
+    this.recordNewMedia();
     this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "added", by });
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
     return { outcome: "added", status: 200 };
@@ -328,6 +342,7 @@ export class Session {
     const result = await this.caller.reinvite(serializeSdp(offer));
     const streams = result.ok && result.sdp ? this.readCallerAnswer(offer, result.sdp) : undefined;
     if (streams) this.adoptCallerOffer(offer, streams, video.index, "reject");
+    this.recordNewMedia();
     this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "removed", by });
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
   }
@@ -349,6 +364,52 @@ export class Session {
 
   private videoStream(): NegotiatedStream | undefined {
     return this.callerStreams.find((s) => s.kind === "video" && s.accepted && s.codec);
+  }
+
+  get isRecording(): boolean { return this.recording?.active === true; }
+
+  /**
+   * Starts recording the caller's audio and video (mode "all": at answer; "on-demand": when asked). Returns the
+   * recording id. Throws SessionSetupError when the mode forbids it or the call is not connected.
+   */
+  startRecording(by: string): string {
+    const policy = this.ctx.recording;
+    if (!policy || policy.mode === "none") throw new SessionSetupError(409, "recording is turned off on this node");
+    if (this.state !== "connected") throw new SessionSetupError(409, "the call is not connected");
+    if (this.recording?.active) return this.recording.id;
+    const audio = this.callerStreams[this.plan.audioIndex];
+    const videoStream = this.videoStream();
+    const video = videoStream && this.callerVideo && !this.callerVideo.closed ? { endpoint: this.callerVideo, stream: videoStream } : undefined;
+    try {
+      this.recording = new SessionRecording(policy.storage, this.id, by, audio && { endpoint: this.callerAudio, stream: audio }, video, this.ctx.clock.now());
+    } catch (err) {
+      log.error("recording could not start", { session: this.id, err });
+      throw new SessionSetupError(500, `recording could not start: ${(err as Error).message}`);
+    }
+    if (this.video) this.video.requestCallerKeyframe(true);
+    else if (video) requestKeyframeOnce(video, this.ctx.clock);
+    return this.recording.id;
+  }
+
+  /** Stops an on-demand recording. In mode "all" every call is recorded to its end: refused. */
+  stopRecording(by: string): void {
+    if (this.ctx.recording?.mode === "all") throw new SessionSetupError(409, "every call is recorded on this node (mode all)");
+    this.recording?.stop("stopped", by);
+  }
+
+  /** The caller's media changed (video added or removed): the recording goes on in a new file with the new streams. */
+  private recordNewMedia(): void {
+    if (!this.recording?.active) return;
+    this.recording.stop("media changed", "system");
+    this.recordUnlessFailing();
+  }
+
+  private recordUnlessFailing(): void {
+    try {
+      this.startRecording("system");
+    } catch {
+      // logged by startRecording: the call goes on unrecorded
+    }
   }
 
   /** Binds the session to an agent (from the call center's answer, a transfer, or by hand); the previous agent loses the video. */
@@ -381,6 +442,9 @@ export class Session {
       callerNumber: this.callerNumber,
       state: this.state,
       video: this.state === "connected" && this.hasVideo,
+      recording: this.isRecording,
+      recordingMode: this.ctx.recording?.mode ?? "none",
+      location: this.location,
       iceServers: this.ctx.webrtc.iceServers,
     };
   }
@@ -448,7 +512,9 @@ export class Session {
     const legId = this.legIds.get(kind);
     if (legId) this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, reason: info.reason, status: info.status, stats: this.legStats(kind) });
     this.legIds.delete(kind);
-    void this.end(`${kind} ${info.reason}`, kind, info.status);
+    // The user agent rejects a caller leg on its own only when nobody answered it within its ring timeout.
+    const why = kind === "caller" && info.reason === "rejected" ? `caller not answered within the ring timeout (${info.status})` : `${kind} ${info.reason}`;
+    void this.end(why, kind, info.status);
   }
 
   /** Setup failed before the caller was answered: the caller gets `status` (and a Warning). */
@@ -474,6 +540,7 @@ export class Session {
     }
     if (this.callcenter && from !== "callcenter") hangups.push(this.callcenter.hangup());
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "unbound", sessionId: this.id, reason });
+    this.recording?.stop(`session ended (${from})`, "system");
     this.video?.close("local");
     this.rtcp?.close();
     this.audioBridge?.close();

@@ -38,40 +38,58 @@ const MAX_PROBLEMS = 100;
 const seqRange = (first: number, last: number) => (first === last ? `seq ${first}` : `seq ${first}..${last}`);
 
 /**
- * Verifies rows in the order given. A full chain starts at seq 1 from GENESIS_HASH; a range export starts
- * wherever it starts and its first prev_hash is taken as given. `head` (the newest seq/hash the source claims)
- * detects rows removed from the end.
+ * Verifies rows pushed in the order given, so a source of any length is checked in bounded memory. A full chain starts
+ * at seq 1 from GENESIS_HASH; a range export starts wherever it starts and its first prev_hash is taken as given.
  */
+export class ChainVerifier {
+  private readonly problems: string[] = [];
+  private prev: AuditRow | undefined;
+  private count = 0;
+  private firstSeq: number | null = null;
+
+  constructor(private readonly options: { fromGenesis?: boolean } = {}) {}
+
+  private report(p: string): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
+  }
+
+  push(row: AuditRow): void {
+    this.count++;
+    if (this.firstSeq === null) {
+      this.firstSeq = row.seq;
+      if (row.seq === 1 && row.prevHash !== GENESIS_HASH) this.report(`seq 1: prev_hash is not the genesis hash`);
+      if (this.options.fromGenesis && row.seq > 1) this.report(`${seqRange(1, row.seq - 1)}: removed from the start`);
+    }
+    if (chainHash(row.prevHash, row) !== row.hash) this.report(`seq ${row.seq}: content altered (hash does not match the row)`);
+    const prev = this.prev;
+    if (prev) {
+      if (row.seq <= prev.seq) this.report(`seq ${row.seq}: out of order (comes after seq ${prev.seq})`);
+      else if (row.seq > prev.seq + 1) {
+        this.report(`${seqRange(prev.seq + 1, row.seq - 1)}: removed (gap between seq ${prev.seq} and seq ${row.seq})`);
+      }
+      if (row.prevHash !== prev.hash) this.report(`seq ${row.seq}: chain broken (prev_hash does not match the hash of seq ${prev.seq})`);
+    }
+    this.prev = row;
+  }
+
+  /** `head` (the newest seq/hash the source claims) detects rows removed from the end. */
+  finish(head?: { seq: number; hash: string } | null): ChainReport {
+    const prev = this.prev;
+    if (head) {
+      if (!prev) this.report(`the head names seq ${head.seq} but there are no rows: all removed`);
+      else if (head.seq > prev.seq) this.report(`${seqRange(prev.seq + 1, head.seq)}: removed from the end (head names seq ${head.seq})`);
+      else if (head.seq === prev.seq && head.hash !== prev.hash) this.report(`seq ${prev.seq}: does not match the recorded head hash`);
+    }
+    return { ok: this.problems.length === 0, rows: this.count, firstSeq: this.firstSeq, lastSeq: prev?.seq ?? null, lastHash: prev?.hash ?? null, problems: [...this.problems] };
+  }
+}
+
+/** Verifies rows in the order given (see ChainVerifier). */
 export function verifyChain(
   rows: Iterable<AuditRow>,
   options: { head?: { seq: number; hash: string } | null; fromGenesis?: boolean } = {},
 ): ChainReport {
-  const problems: string[] = [];
-  const report = (p: string) => { if (problems.length < MAX_PROBLEMS) problems.push(p); };
-  let prev: AuditRow | undefined;
-  let count = 0;
-  let firstSeq: number | null = null;
-  for (const row of rows) {
-    count++;
-    if (firstSeq === null) {
-      firstSeq = row.seq;
-      if (row.seq === 1 && row.prevHash !== GENESIS_HASH) report(`seq 1: prev_hash is not the genesis hash`);
-      if (options.fromGenesis && row.seq > 1) report(`${seqRange(1, row.seq - 1)}: removed from the start`);
-    }
-    if (chainHash(row.prevHash, row) !== row.hash) report(`seq ${row.seq}: content altered (hash does not match the row)`);
-    if (prev) {
-      if (row.seq <= prev.seq) report(`seq ${row.seq}: out of order (comes after seq ${prev.seq})`);
-      else if (row.seq > prev.seq + 1) {
-        report(`${seqRange(prev.seq + 1, row.seq - 1)}: removed (gap between seq ${prev.seq} and seq ${row.seq})`);
-      }
-      if (row.prevHash !== prev.hash) report(`seq ${row.seq}: chain broken (prev_hash does not match the hash of seq ${prev.seq})`);
-    }
-    prev = row;
-  }
-  if (options.head) {
-    if (!prev) report(`the head names seq ${options.head.seq} but there are no rows: all removed`);
-    else if (options.head.seq > prev.seq) report(`${seqRange(prev.seq + 1, options.head.seq)}: removed from the end (head names seq ${options.head.seq})`);
-    else if (options.head.seq === prev.seq && options.head.hash !== prev.hash) report(`seq ${prev.seq}: does not match the recorded head hash`);
-  }
-  return { ok: problems.length === 0, rows: count, firstSeq, lastSeq: prev?.seq ?? null, lastHash: prev?.hash ?? null, problems };
+  const verifier = new ChainVerifier(options);
+  for (const row of rows) verifier.push(row);
+  return verifier.finish(options.head);
 }

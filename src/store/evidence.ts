@@ -1,7 +1,7 @@
 /**
  * The evidence package of one session for dispatch review: a zip (fflate, streamed: bounded memory even with
  * large recordings) holding the timeline (JSON, CSV), the session's segment of the audit hash chain, the SIP trace,
- * the screenshots and recordings, and manifest.json (last) with the SHA-256 of every other file.
+ * the caller's location when known, the screenshots and recordings, and manifest.json (last) with the SHA-256 of every other file.
  *
  * The chain segment covers every row from the session's first to its last event, so links can be checked without
  * gaps; rows of other sessions in it are redacted to {seq, prev_hash, hash} (other callers' details stay out).
@@ -13,7 +13,7 @@ import type { LegRecord, MediaFileRecord, SessionHistory, SessionRecord } from "
 
 export const EVIDENCE_FORMAT = "avsplit-evidence";
 export const SEGMENT_FORMAT = "avsplit-audit-segment";
-export const FILES = { timelineJson: "timeline.json", timelineCsv: "timeline.csv", chain: "audit-chain.json", trace: "sip-trace.txt", manifest: "manifest.json" } as const;
+export const FILES = { timelineJson: "timeline.json", timelineCsv: "timeline.csv", chain: "audit-chain.json", trace: "sip-trace.txt", location: "location.json", manifest: "manifest.json" } as const;
 
 export interface SegmentRow { seq: number; ts?: number; session_id?: string | null; type?: string; actor?: string; data?: string; prev_hash: string; hash: string; redacted?: true }
 
@@ -44,7 +44,7 @@ export interface EvidenceInput {
 
 const enc = new TextEncoder();
 const CHUNK = 256 * 1024;
-const MIME_EXT: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "video/webm": "webm", "audio/webm": "webm", "video/mp4": "mp4", "audio/ogg": "ogg" };
+const MIME_EXT: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "video/webm": "webm", "audio/webm": "webm", "video/mp4": "mp4", "video/x-matroska": "mkv", "audio/ogg": "ogg" };
 
 const eventJson = (r: AuditRow) => ({ seq: r.seq, ts: r.ts, time: new Date(r.ts).toISOString(), type: r.type, actor: r.actor, data: r.data });
 const csvField = (v: string | number | null) => {
@@ -185,6 +185,9 @@ async function* writeEvidence(
   yield* addText(FILES.timelineCsv, timelineCsv(events));
   yield* addPieces(FILES.chain, segmentPieces(input, session.id, segment));
   yield* addText(FILES.trace, input.sipTrace);
+  // What the caller's INVITE conveyed (PIDF-LO parsed, references), as the caller.location event recorded it.
+  const location = events.find((e) => e.type === "caller.location");
+  if (location) yield* addText(FILES.location, JSON.stringify(JSON.parse(location.data), null, 1));
 
   for (const m of media) {
     const path = resolveInside(input.dataDir, m.path);

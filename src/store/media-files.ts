@@ -17,6 +17,7 @@ export const MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Session ids are `<node>.<base64url>`; anything else must not become a path. */
 const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+export const isSafeSessionId = (id: string) => SAFE_ID.test(id) && !id.includes("..");
 
 export class MediaFileError extends Error {
   constructor(readonly code: "not-png" | "too-large" | "bad-session", message: string) {
@@ -52,7 +53,7 @@ export class MediaFileStore {
 
   /** Stores a PNG screenshot of the session's video; the row and its audit event are written together. */
   addScreenshot(input: ScreenshotInput): MediaFileRecord & { width: number; height: number } {
-    if (!SAFE_ID.test(input.sessionId) || input.sessionId.includes("..")) throw new MediaFileError("bad-session", "bad session id");
+    if (!isSafeSessionId(input.sessionId)) throw new MediaFileError("bad-session", "bad session id");
     if (input.png.byteLength > MAX_SCREENSHOT_BYTES) throw new MediaFileError("too-large", `screenshot over ${MAX_SCREENSHOT_BYTES} bytes`);
     const { width, height } = pngSize(input.png);
     const id = randomBytes(9).toString("base64url");

@@ -80,6 +80,7 @@ export class SessionJournal {
         s.endLeg.run(e.at, e.reason, e.stats ? JSON.stringify(e.stats) : null, e.legId);
         return;
       case "media.video":
+      case "caller.location":
         return;
     }
   }

@@ -3,8 +3,10 @@
  * package still have them after the in-memory trace forgot the call or the appliance restarted.
  * The archiver saves a session's Call-IDs a little after the session ended (the last BYE/200 are still in flight).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createLogger } from "../observability/log.ts";
 import { systemClock, type Clock, type TimerHandle } from "../util/clock.ts";
 import type { SessionHistory } from "./session-history.ts";
 
@@ -20,6 +22,8 @@ export interface ArchivedMessage {
 
 export interface TraceLookup { get(callId: string): ArchivedMessage[] }
 
+const log = createLogger("store");
+
 const fileOf = (callId: string) => `${new Bun.CryptoHasher("sha256").update(callId).digest("hex")}.json`;
 
 export class SipTraceArchive implements TraceLookup {
@@ -29,12 +33,13 @@ export class SipTraceArchive implements TraceLookup {
     this.dir = join(dataDir, "traces");
   }
 
-  save(callId: string, messages: ArchivedMessage[]): void {
+  /** Written off the event loop: a synchronous file write there delays every SIP message behind it (docs/bench/split.md). */
+  async save(callId: string, messages: ArchivedMessage[]): Promise<void> {
     if (!messages.length) return;
-    mkdirSync(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true });
     const path = join(this.dir, fileOf(callId));
-    writeFileSync(`${path}.tmp`, JSON.stringify({ callId, messages }));
-    renameSync(`${path}.tmp`, path);
+    await writeFile(`${path}.tmp`, JSON.stringify({ callId, messages }));
+    await rename(`${path}.tmp`, path);
   }
 
   get(callId: string): ArchivedMessage[] {
@@ -59,6 +64,7 @@ export function traceWithArchive(live: TraceLookup | undefined, archive: TraceLo
 /** Wire `sessionEnded` to the session manager's "session.ended" events; `close()` saves what is pending at once. */
 export class SipTraceArchiver {
   private readonly pending = new Map<string, TimerHandle>();
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(
     private readonly live: TraceLookup,
@@ -75,11 +81,19 @@ export class SipTraceArchiver {
 
   private save(sessionId: string): void {
     this.pending.delete(sessionId);
-    for (const leg of this.history.get(sessionId)?.legs ?? []) if (leg.callId) this.archive.save(leg.callId, this.live.get(leg.callId));
+    for (const leg of this.history.get(sessionId)?.legs ?? []) {
+      if (!leg.callId) continue;
+      const write: Promise<void> = this.archive.save(leg.callId, this.live.get(leg.callId))
+        .catch((err: unknown) => log.warn("SIP trace not archived", { session: sessionId, callId: leg.callId, err }))
+        .finally(() => this.writing.delete(write));
+      this.writing.add(write);
+    }
   }
 
-  close(): void {
+  /** Saves what is pending at once; resolves when every write has finished. */
+  async close(): Promise<void> {
     const clock = this.opts.clock ?? systemClock;
     for (const [id, timer] of [...this.pending]) { clock.clearTimeout(timer); this.save(id); }
+    await Promise.all(this.writing);
   }
 }

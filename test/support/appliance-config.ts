@@ -13,6 +13,8 @@ export interface TestApplianceConfig {
   sipExtra?: string[];
   /** Extra lines for the [http] table (embed_origins). */
   httpExtra?: string[];
+  /** [recording] mode; the appliance default ("all") when absent. */
+  recordingMode?: "all" | "on-demand" | "none";
 }
 
 export function applianceToml(c: TestApplianceConfig): string {
@@ -40,5 +42,6 @@ name = "voice-cc"
 role = "callcenter"
 uri = "sip:110@127.0.0.1:${c.ccPort}"
 options_ping_s = 0
-${(c.agents ?? []).map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}`;
+${(c.agents ?? []).map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}
+${c.recordingMode ? `[recording]\nmode = "${c.recordingMode}"` : ""}`;
 }

@@ -4,29 +4,21 @@
  */
 import { afterAll, beforeAll } from "bun:test";
 import type { Page } from "playwright-core";
-import { scenarioDir } from "../interop/sip/sipp.ts";
 import { launchChromium, type ChromiumSession } from "./chromium.ts";
-import { startSplitHarness, type SplitHarness, type SplitHarnessOptions } from "./split-harness.ts";
+import { splitFixture, type SplitFixture, type SplitHarnessOptions } from "./split-harness.ts";
 
-export interface SplitBrowser {
-  h: SplitHarness;
+export interface SplitBrowser extends SplitFixture {
   browser: ChromiumSession;
-  scenarios: { dir: string; cleanup(): void };
 }
 
 /** Registers the hooks; the fields are set once beforeAll ran. The widget is served over a self-signed certificate. */
 export function splitBrowserFixture(chromiumArgs: string[] = [], harness: SplitHarnessOptions = {}): SplitBrowser {
-  const fx = {} as SplitBrowser;
+  // Hooks run in the order registered: the browser closes before the appliance stops (its open agent sockets would hold the stop).
   beforeAll(async () => {
-    fx.h = await startSplitHarness(harness);
-    fx.scenarios = scenarioDir();
     fx.browser = await launchChromium({ args: ["--ignore-certificate-errors", ...chromiumArgs] });
   }, 30_000);
-  afterAll(async () => {
-    await fx.browser?.close();
-    await fx.h?.stop();
-    fx.scenarios?.cleanup();
-  });
+  afterAll(() => fx.browser?.close());
+  const fx = splitFixture<SplitBrowser>(harness);
   return fx;
 }
 

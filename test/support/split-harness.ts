@@ -2,11 +2,13 @@
  * An appliance in the test process, wired like a real box: a caller trunk and a call-center trunk on loopback,
  * one agent with an embed token, free ports everywhere. Plus the sipp call center that names the agent in its 200.
  */
+import { afterAll, beforeAll } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfigText } from "../../src/config/load.ts";
 import { Appliance } from "../../src/main.ts";
-import { freePorts } from "../interop/sip/sipp.ts";
+import type { Clock } from "../../src/util/clock.ts";
+import { freePorts, scenarioDir } from "../interop/sip/sipp.ts";
 import { freeTcpPort } from "./free-port.ts";
 import { applianceToml } from "./appliance-config.ts";
 import { PEERS } from "./peers.ts";
@@ -31,7 +33,11 @@ export const AGENTS = [
   { id: "1002", token: "token-of-agent-1002" },
 ];
 
-export interface SplitHarnessOptions { mediaTimeoutS?: number; httpExtra?: string[] }
+export interface SplitHarnessOptions {
+  mediaTimeoutS?: number; httpExtra?: string[]; recordingMode?: "all" | "on-demand" | "none";
+  /** Time for the SIP stack's and the sessions' timers (test/support/fast-clock.ts runs them faster). */
+  callClock?: Clock;
+}
 
 export async function startSplitHarness(opts: SplitHarnessOptions = {}): Promise<SplitHarness> {
   const dir = tempDir("avsplit-split-");
@@ -46,9 +52,9 @@ export async function startSplitHarness(opts: SplitHarnessOptions = {}): Promise
   const rtpBase = 57000 + 2 * Math.floor(Math.random() * 3500);
   const toml = applianceToml({
     dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${rtpBase}-${rtpBase + 199}`, ccPort, agents: AGENTS, mediaTimeoutS: opts.mediaTimeoutS,
-    httpExtra: opts.httpExtra,
+    httpExtra: opts.httpExtra, recordingMode: opts.recordingMode,
   });
-  const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"));
+  const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"), { callClock: opts.callClock });
   return {
     appliance, sipPort, httpsPort, ccPort, ccMediaPort, callerPort, callerMediaPort, dataDir: `${dir.path}/data`,
     agentUrl: (agentId, token) => `https://127.0.0.1:${httpsPort}/agent/?agent=${agentId}#token=${token}`,
@@ -57,6 +63,25 @@ export async function startSplitHarness(opts: SplitHarnessOptions = {}): Promise
       dir.cleanup();
     },
   };
+}
+
+export interface SplitFixture {
+  h: SplitHarness;
+  scenarios: { dir: string; cleanup(): void };
+}
+
+/** Registers a test file's hooks: an appliance (startSplitHarness) and a private copy of the sipp scenarios; fields set once beforeAll ran. */
+export function splitFixture<T extends SplitFixture = SplitFixture>(opts: SplitHarnessOptions = {}): T {
+  const fx = {} as T;
+  beforeAll(async () => {
+    fx.h = await startSplitHarness(opts);
+    fx.scenarios = scenarioDir();
+  }, 30_000);
+  afterAll(async () => {
+    await fx.h?.stop();
+    fx.scenarios?.cleanup();
+  });
+  return fx;
 }
 
 /** Writes test/interop/split/scenarios/NAME into the scenario folder with @PEERS@ and the given @VARS@ substituted. */

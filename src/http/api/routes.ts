@@ -50,6 +50,17 @@ const sessionEvidence = createRoute({
   responses: { 200: { content: { "application/zip": { schema: { type: "string", format: "binary" } } }, description: "Zip" }, 404: json(S.ErrorBody, "No such session"), ...errors },
 });
 
+const setRecording = createRoute({
+  method: "post", path: "/v1/sessions/{id}/recording", tags: ["sessions"],
+  summary: "Start or stop recording a call in progress (recording mode \"on-demand\"; in mode \"all\" every call is recorded and stop is refused)", security,
+  middleware: [apiPermission("sessions:control")] as const,
+  request: { params: S.SessionId, body: { content: { "application/json": { schema: S.RecordingChange } }, required: true } },
+  responses: {
+    200: json(S.RecordingState, "The session's recording state now"), 404: json(S.ErrorBody, "No such live session"),
+    409: json(S.ErrorBody, "The recording mode or the call's state does not allow it"), 500: json(S.ErrorBody, "The recording could not start"), ...errors,
+  },
+});
+
 const exportAuditRoute = createRoute({
   method: "get", path: "/v1/audit/export", tags: ["audit"], summary: "Hash-chained audit export (verify with `avsplit audit verify FILE`)", security,
   middleware: [apiPermission("audit:export")] as const,
@@ -87,6 +98,18 @@ export function apiRoutes(deps: ConsoleDeps): OpenAPIHono<AuthEnv> {
   });
 
   app.openapi(sessionEvidence, (c) => evidenceResponse(deps, c.req.valid("param").id, c.get("user")!.username) ?? c.json({ error: "no such session" }, 404));
+
+  app.openapi(setRecording, (c) => {
+    const id = c.req.valid("param").id;
+    if (!deps.live?.setRecording) return c.json({ error: "no calls on this node" }, 404);
+    try {
+      const r = deps.live.setRecording(id, c.req.valid("json").on, `user:${c.get("user")!.username}`);
+      return c.json({ recording: r.recording, recording_id: r.recordingId }, 200);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      return c.json({ error: (err as Error).message }, status === 404 || status === 409 ? status : 500);
+    }
+  });
 
   app.openapi(exportAuditRoute, (c) => {
     const q = c.req.valid("query");

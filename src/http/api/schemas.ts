@@ -74,4 +74,10 @@ export const ChainReport = z
   .object({ ok: z.boolean(), rows: z.number().int(), first_seq: z.number().int().nullable(), last_seq: z.number().int().nullable(), last_hash: z.string().nullable(), problems: z.array(z.string()) })
   .openapi("ChainReport");
 
+export const RecordingChange = z.object({ on: z.boolean().openapi({ description: "true starts recording the caller's audio and video, false stops it" }) }).openapi("RecordingChange");
+
+export const RecordingState = z
+  .object({ recording: z.boolean(), recording_id: z.string().optional().openapi({ description: "The media file id of the recording in progress" }) })
+  .openapi("RecordingState");
+
 export const ErrorBody = z.object({ error: z.string() }).openapi("Error");

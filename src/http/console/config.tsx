@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** Configuration: trunks with their OPTIONS state, media/WebRTC/SMS/recording settings, the switch-display image. */
+/** Configuration: trunks with their OPTIONS state, media/WebRTC/SMS/recording settings, the switch-display image, the HTTPS certificate. */
 import { Hono, type Context } from "hono";
 // The same default callers see (the widget's GET /agent/display-image): one default image.
 import defaultSwitchImage from "../../../admin-ui/agent/display-default.png" with { type: "file" };
@@ -10,9 +10,10 @@ import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
 import { can } from "../auth/permissions.ts";
 import type { ConsoleDeps } from "./console-deps.ts";
+import { certificateLocation, TlsSection, tlsRoutes } from "./config-tls.tsx";
+import { TrunkSection, trunkRoutes, utcTime } from "./config-trunks.tsx";
 import { isSecretKey, parseSettingInput, settingFields, SettingInputError, type EditableSection, type SettingField } from "./setting-fields.ts";
 
-const iso = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString().replace("T", " ").slice(0, 19));
 const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
 export function configRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
@@ -29,25 +30,13 @@ export function configRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
       <Layout lang={lang} title={t.config} user={user} csrfToken={c.get("csrfToken")}>
         {error && <p class="error" role="alert">{error}</p>}
         <p><small>{t.configSource}: {deps.config.source}. {t.provisionedHint}</small></p>
-        <h2>{t.trunks}</h2>
-        <table id="trunks">
-          <thead><tr><th>{t.name}</th><th>{t.role}</th><th>URI</th><th>{t.trunkState}</th><th>{t.since}</th><th></th></tr></thead>
-          <tbody>
-            {deps.trunks.list().map((tr) => (
-              <tr>
-                <td>{tr.name}</td><td>{tr.role}</td><td><code>{String((tr.config as { uri?: string }).uri ?? "")}</code></td>
-                <td class={`trunk-${tr.state}`}>{t[`trunk_${tr.state}`]}</td><td>{iso(tr.stateChangedAt)}</td>
-                <td>{tr.provisioned ? t.provisioned : ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TrunkSection lang={lang} trunks={deps.trunks.list()} editable={editable} csrf={c.get("csrfToken")} edit={c.req.query("edit")} />
         <h2>{t.settings}</h2>
         <p><small>{t.appliesAtRestart}</small></p>
         <SettingsTable lang={lang} fields={settingFields(deps.config, deps.settings.all())} editable={editable} csrf={c.get("csrfToken")} />
         <h2>{t.switchImage}</h2>
         <img id="switch-image" src="/console/config/switch-image" alt={t.switchImage} width={320} />
-        <p><small>{image ? `${image.mime} · ${image.bytes} B · sha256 ${image.sha256} · ${image.uploadedBy} ${iso(image.uploadedAt)}` : t.defaultImage}</small></p>
+        <p><small>{image ? `${image.mime} · ${image.bytes} B · sha256 ${image.sha256} · ${image.uploadedBy} ${utcTime(image.uploadedAt)}` : t.defaultImage}</small></p>
         {editable && (
           <form method="post" action="/console/config/switch-image" enctype="multipart/form-data" class="card">
             <input type="hidden" name="_csrf" value={c.get("csrfToken")} />
@@ -55,12 +44,15 @@ export function configRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
             <button type="submit">{t.upload}</button>
           </form>
         )}
+        <TlsSection lang={lang} location={certificateLocation(deps.config, deps.dataDir)} editable={editable} csrf={c.get("csrfToken")} />
       </Layout>,
       status,
     );
   };
 
   app.get("/", requirePermission("config:view"), (c) => page(c));
+  trunkRoutes(app, deps.trunks, page);
+  tlsRoutes(app, deps, page);
 
   app.post("/setting", requirePermission("config:edit"), async (c) => {
     const form = await c.req.parseBody();

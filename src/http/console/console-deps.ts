@@ -6,10 +6,15 @@ import type { SessionHistory } from "../../store/session-history.ts";
 import type { SettingsRepository } from "../../store/settings.ts";
 import type { TrunkDirectory } from "../../store/trunk-directory.ts";
 import type { SipTraceSource } from "./sip-ladder.tsx";
+import type { SystemSource } from "./system.tsx";
 
-/** Live sessions of this node (SessionManager), for media stats of calls in progress. */
+/** Live sessions of this node (SessionManager): media stats and recording of calls in progress. */
 export interface LiveSessionSource {
   mediaStats(sessionId: string): Record<string, unknown> | undefined;
+  /** undefined when the session is not live on this node. */
+  recording?(sessionId: string): boolean | undefined;
+  /** Throws SessionSetupError (status 404/409/500) when the session or the recording mode does not allow it. */
+  setRecording?(sessionId: string, on: boolean, by: string): { recording: boolean; recordingId?: string };
 }
 
 export interface ConsoleDeps {
@@ -26,4 +31,6 @@ export interface ConsoleDeps {
   tokens: ApiTokenRepository;
   trace?: SipTraceSource;
   live?: LiveSessionSource;
+  /** Status, backups and restore (the system page). */
+  system?: SystemSource;
 }

@@ -10,6 +10,7 @@ import { can } from "../auth/permissions.ts";
 import type { ConsoleDeps } from "./console-deps.ts";
 import { filterQuery, sessionFilterOf, timeInputValue } from "./form-values.ts";
 import { mediaFileResponse } from "./media-file.ts";
+import { callerLocationReport, CallerLocationView } from "./caller-location.tsx";
 import { ladderMessages, SipLadder, SipMessageList } from "./sip-ladder.tsx";
 import { StatsList } from "./stats-list.tsx";
 
@@ -76,6 +77,7 @@ export function sessionRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
     const { session: s, legs, media } = detail;
     const events = deps.history.events(s.id);
     const messages = ladderMessages(legs, deps.trace);
+    const location = callerLocationReport(events);
     const live = s.endedAt === null ? deps.live?.mediaStats(s.id) : undefined;
     const user = c.get("user")!;
     return c.html(
@@ -89,6 +91,8 @@ export function sessionRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
           <dt>{t.answered}</dt><dd>{iso(s.answeredAt)}</dd>
           <dt>{t.ended}</dt><dd>{iso(s.endedAt)} {s.endReason ?? ""}</dd>
         </dl>
+        {live && deps.live?.recording && <RecordingControl lang={lang} sessionId={s.id} recording={deps.live.recording(s.id) === true} csrf={c.get("csrfToken")} canControl={can(user.role, "sessions:control") && deps.live.setRecording !== undefined} />}
+        {location && <><h2>{t.location}</h2><CallerLocationView lang={lang} report={location} /></>}
         {can(user.role, "audit:export") && <p><a id="evidence" href={`/console/sessions/${encodeURIComponent(s.id)}/evidence.zip`} download>{t.evidence}</a></p>}
         <h2>{t.legs}</h2>
         <LegTable lang={lang} legs={legs} live={live} />
@@ -105,11 +109,24 @@ export function sessionRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
     );
   });
 
+  app.post("/:id/recording", requirePermission("sessions:control"), async (c) => {
+    const id = c.req.param("id");
+    const on = (await c.req.parseBody())["on"] === "1";
+    if (!deps.live?.setRecording) return c.text("no calls on this node", 404);
+    try {
+      deps.live.setRecording(id, on, `user:${c.get("user")!.username}`);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      return c.text((err as Error).message, status === 404 || status === 409 ? status : 500);
+    }
+    return c.redirect(`/console/sessions/${encodeURIComponent(id)}`, 303);
+  });
+
   app.get("/:id/media/:file", async (c) => {
     const detail = deps.history.get(c.req.param("id"));
     const file = detail?.media.find((m) => m.id === c.req.param("file"));
     if (!file) return c.text("no such file", 404);
-    return mediaFileResponse(deps.dataDir, file);
+    return mediaFileResponse(deps.dataDir, file, c.req.header("range"));
   });
   return app;
 }
@@ -135,6 +152,22 @@ function LegTable(props: { lang: Lang; legs: LegRecord[]; live?: Record<string, 
   );
 }
 
+function RecordingControl(props: { lang: Lang; sessionId: string; recording: boolean; csrf?: string; canControl: boolean }) {
+  const t = texts(props.lang);
+  return (
+    <form id="recording" method="post" action={`/console/sessions/${encodeURIComponent(props.sessionId)}/recording`}>
+      <span>{props.recording ? t.recordingActive : t.recordingIdle}</span>{" "}
+      {props.canControl && (
+        <>
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="on" value={props.recording ? "0" : "1"} />
+          <button type="submit">{props.recording ? t.stopRecording : t.startRecording}</button>
+        </>
+      )}
+    </form>
+  );
+}
+
 function MediaList(props: { lang: Lang; sessionId: string; files: MediaFileRecord[] }) {
   const t = texts(props.lang);
   if (!props.files.length) return <p>{t.noMedia}</p>;
@@ -144,8 +177,12 @@ function MediaList(props: { lang: Lang; sessionId: string; files: MediaFileRecor
       {props.files.map((f) => (
         <li>
           {f.kind === "screenshot" && <img src={href(f)} alt={`${t.screenshot} ${iso(f.createdAt)}`} width={320} />}
-          {f.kind === "recording" && (f.mime.startsWith("audio/") ? <audio controls src={href(f)} /> : <video controls width={320} src={href(f)} />)}
-          <div><a href={href(f)}>{f.kind} · {iso(f.createdAt)} · {f.mime} · {f.bytes} B</a> <small>sha256 {f.sha256}</small></div>
+          {f.kind === "recording" && (f.mime.startsWith("audio/") ? <audio controls src={href(f)} /> : <video controls width={480} preload="metadata" src={href(f)} />)}
+          <div>
+            <a href={href(f)}>{f.kind} · {iso(f.createdAt)} · {f.mime} · {f.bytes} B</a>{" "}
+            {f.kind === "recording" && <a class="download" href={href(f)} download={`${props.sessionId}-${f.id}.${f.mime === "video/x-matroska" ? "mkv" : "webm"}`}>{t.download}</a>}{" "}
+            <small>sha256 {f.sha256}</small>
+          </div>
         </li>
       ))}
     </ul>

@@ -8,4 +8,5 @@ export type {
   CallEvents, OfferResult, TerminationReason, TerminationInfo, ProgressInfo, AnsweredInfo, FailedInfo, PrackInfo, InfoRequest,
 } from "./call-events.ts";
 export { DEFAULT_SESSION_TIMER, type SessionTimerOptions } from "./session-timer-negotiation.ts";
-export { sdpOf } from "./body.ts";
+export { conveyedLocationOf, sdpOf, type ConveyedLocation } from "./body.ts";
+export { parsePidfLo, PidfLoError, PIDF_CONTENT_TYPE, type CallerLocation, type GeoShape } from "./pidf-lo.ts";

@@ -14,8 +14,8 @@ import { launchChromium, type ChromiumSession } from "../../support/chromium.ts"
 import { runCli } from "../../support/run-cli.ts";
 import { splitScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
 import { tempDir } from "../../support/temp-dir.ts";
-import { scenarioDir, startSipp } from "../sip/sipp.ts";
-import { serveConsole, SETUP_CODE } from "./console-server.ts";
+import { scenarioDir } from "../sip/sipp.ts";
+import { callThrough, serveConsole, SETUP_CODE, signInAt } from "./console-server.ts";
 
 const XSS = "<script>window.__xss=1</script><img src=x onerror=window.__xss=2>";
 const ADMIN_PASSWORD = "correct horse battery";
@@ -45,12 +45,7 @@ afterAll(async () => {
   downloads.cleanup();
 });
 
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto(`${consoleUrl}/login`);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForLoadState("load"), page.click('button[type="submit"]')]);
-}
+const signIn = (page: Page, username: string, password: string) => signInAt(page, consoleUrl, username, password);
 
 async function signOut(page: Page) {
   await Promise.all([page.waitForURL(/\/login/), page.click("header form button")]);
@@ -60,13 +55,7 @@ async function signOut(page: Page) {
 async function runRealCall(): Promise<string> {
   const callerXml = splitScenario(scenarios.dir, "uac_av_media_until_bye.xml");
   writeFileSync(callerXml, readFileSync(callerXml, "utf8").replaceAll('"VoLTE caller"', `"${XSS}"`));
-  const ended = new Promise<string>((resolve) => h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.sessionId)));
-  const cc = startSipp(scenarios.dir, ["-sf", splitScenario(scenarios.dir, "uas_cc_hangs_up.xml", { AGENT: "1001" }), "-i", "127.0.0.1", "-p", String(h.ccPort), "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1"], 30);
-  const caller = startSipp(scenarios.dir, ["-sf", callerXml, "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort), "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort), `127.0.0.1:${h.sipPort}`, "-m", "1"], 30);
-  const [c1, c2] = await Promise.all([caller.done, cc.done]);
-  expect(c1.code, c1.logs).toBe(0);
-  expect(c2.code, c2.logs).toBe(0);
-  return ended;
+  return callThrough(h, scenarios.dir, { callerXml });
 }
 
 test("first start: the setup page creates the administrator, who then signs in", async () => {

@@ -2,37 +2,26 @@
  * Flow 7 with real peers (sipp on both sides): each way a call can end takes down exactly the legs that
  * depend on it, with the right SIP on each side, and the session is closed in the database.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { callCenterScenario, splitScenario, startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
+import { callCenterScenario, splitFixture, splitScenario, startSplitHarness } from "../../support/split-harness.ts";
 import { pollUntil } from "../../support/poll.ts";
 import { scenarioDir, startSipp } from "../sip/sipp.ts";
 
-let h: SplitHarness;
-let scenarios: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
-});
-
-afterAll(async () => {
-  await h?.stop();
-  scenarios?.cleanup();
-});
+const fx = splitFixture();
 
 function runCall(callerScenario: string, ccScenario: string, callerArgs: string[] = []) {
-  const cc = startSipp(scenarios.dir, ["-sf", ccScenario, "-i", "127.0.0.1", "-p", String(h.ccPort), "-mi", "127.0.0.1", "-mp", String(h.ccMediaPort), "-rtp_echo", "-m", "1"], 30);
-  const caller = startSipp(scenarios.dir, [
-    "-sf", callerScenario, "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort), "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort),
-    `127.0.0.1:${h.sipPort}`, "-m", "1", ...callerArgs,
+  const cc = startSipp(fx.scenarios.dir, ["-sf", ccScenario, "-i", "127.0.0.1", "-p", String(fx.h.ccPort), "-mi", "127.0.0.1", "-mp", String(fx.h.ccMediaPort), "-rtp_echo", "-m", "1"], 30);
+  const caller = startSipp(fx.scenarios.dir, [
+    "-sf", callerScenario, "-s", "110", "-i", "127.0.0.1", "-p", String(fx.h.callerPort), "-mi", "127.0.0.1", "-mp", String(fx.h.callerMediaPort),
+    `127.0.0.1:${fx.h.sipPort}`, "-m", "1", ...callerArgs,
   ], 30);
   return Promise.all([caller.done, cc.done]);
 }
 
 /** The session the next call creates, with its media stats taken just before it ends. */
 function nextSession() {
-  const sessions = h.appliance.sessions!;
+  const sessions = fx.h.appliance.sessions!;
   return new Promise<{ id: string; stats: ReturnType<NonNullable<ReturnType<typeof sessions.get>>["mediaStats"]> }>((resolve) => {
     const onEvent = (e: { type: string; sessionId: string }) => {
       if (e.type !== "session.state") return;
@@ -46,7 +35,7 @@ function nextSession() {
 }
 
 function sessionRow(id: string) {
-  const db = new Database(`${h.dataDir}/avsplit.db`, { readonly: true });
+  const db = new Database(`${fx.h.dataDir}/avsplit.db`, { readonly: true });
   try {
     const row = db.query<{ state: string; end_reason: string; agent_id: string | null }, [string]>("SELECT state, end_reason, agent_id FROM sessions WHERE id = ?").get(id);
     const legs = db.query<{ kind: string; state: string; end_reason: string }, [string]>("SELECT kind, state, end_reason FROM legs WHERE session_id = ? ORDER BY kind").all(id);
@@ -57,8 +46,8 @@ function sessionRow(id: string) {
 }
 
 test("the call center answers 486: the caller gets 486 and the session closes", async () => {
-  const ended = new Promise<string>((resolve) => h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.sessionId)));
-  const [caller, cc] = await runCall(splitScenario(scenarios.dir, "uac_av_refused.xml", { STATUS: "486" }), splitScenario(scenarios.dir, "uas_cc_busy.xml"));
+  const ended = new Promise<string>((resolve) => fx.h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.sessionId)));
+  const [caller, cc] = await runCall(splitScenario(fx.scenarios.dir, "uac_av_refused.xml", { STATUS: "486" }), splitScenario(fx.scenarios.dir, "uas_cc_busy.xml"));
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
   const { row, legs } = sessionRow(await ended);
@@ -67,8 +56,8 @@ test("the call center answers 486: the caller gets 486 and the session closes", 
 }, 60_000);
 
 test("the caller hangs up while the call center rings: CANCEL reaches the call center", async () => {
-  const ended = new Promise<string>((resolve) => h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.sessionId)));
-  const [caller, cc] = await runCall("uac_audio_cancel.xml", callCenterScenario(scenarios.dir, "1001"));
+  const ended = new Promise<string>((resolve) => fx.h.appliance.sessions!.on("event", (e) => e.type === "session.ended" && resolve(e.sessionId)));
+  const [caller, cc] = await runCall("uac_audio_cancel.xml", callCenterScenario(fx.scenarios.dir, "1001"));
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
   const { row } = sessionRow(await ended);
@@ -77,7 +66,7 @@ test("the caller hangs up while the call center rings: CANCEL reaches the call c
 
 test("no widget ever joins: audio flows both ways until the call center hangs up, then the caller gets BYE", async () => {
   const session = nextSession();
-  const [caller, cc] = await runCall(splitScenario(scenarios.dir, "uac_av_media_until_bye.xml"), splitScenario(scenarios.dir, "uas_cc_hangs_up.xml", { AGENT: "1001" }));
+  const [caller, cc] = await runCall(splitScenario(fx.scenarios.dir, "uac_av_media_until_bye.xml"), splitScenario(fx.scenarios.dir, "uas_cc_hangs_up.xml", { AGENT: "1001" }));
   expect(caller.code, caller.logs).toBe(0);
   expect(cc.code, cc.logs).toBe(0);
   const { id, stats } = await session;
@@ -115,14 +104,14 @@ test("the caller's media stops: after media_timeout_s the session ends and both 
 }, 60_000);
 
 test("early media: the call center's announcement reaches the caller while it still rings (183 with SDP)", async () => {
-  const sessions = h.appliance.sessions!;
+  const sessions = fx.h.appliance.sessions!;
   const ringing = new Promise<string>((resolve) => {
     const onEvent = (e: { type: string; sessionId: string; state?: string }) => {
       if (e.type === "session.state" && e.state === "ringing") { sessions.off("event", onEvent); resolve(e.sessionId); }
     };
     sessions.on("event", onEvent);
   });
-  const done = runCall("uac_av_media.xml", splitScenario(scenarios.dir, "uas_cc_early_media.xml"), ["-d", "1000"]);
+  const done = runCall("uac_av_media.xml", splitScenario(fx.scenarios.dir, "uas_cc_early_media.xml"), ["-d", "1000"]);
   const session = sessions.get(await ringing)!;
   const early = await pollUntil(() => ({ state: session.state, toCaller: session.mediaStats().callerAudio.tx.packets }), (v) => v.toCaller > 20, 5000, "announcement audio toward the caller");
   expect(early.state).toBe("ringing");

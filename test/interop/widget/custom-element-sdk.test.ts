@@ -41,6 +41,8 @@ test("<avsplit-agent> emits session-bound / video-started / session-ended, obeys
   const bound = (await waitFor("session-bound")).find((e) => e.type === "session-bound")!;
   expect(bound.detail).toMatchObject({ id: call.sessionId, kind: "video", callerNumber: "+33600000001" });
   await waitFor("video-started");
+  // Recording mode "all" (the default) records every call: no record button.
+  expect(await page.isHidden('avsplit-agent [data-avsplit="record"]')).toBe(true);
   await pollUntil(() => page.evaluate(() => (document.querySelector('[data-avsplit="caller-video"]') as HTMLVideoElement).videoWidth), (w) => w === 352, 10_000, "the caller's frames");
 
   await page.evaluate(() => (window as unknown as { agentEl: { widget: { setDisplay(m: string): Promise<void> } } }).agentEl.widget.setDisplay("image"));

@@ -5,37 +5,29 @@
  * widget says so at once and the call goes on as audio.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { scenarioDir } from "../sip/sipp.ts";
 import { haveFirefox, launchFirefox, type FirefoxSession } from "../../support/firefox.ts";
 import { pollUntil } from "../../support/poll.ts";
-import { startSplitHarness, type SplitHarness } from "../../support/split-harness.ts";
+import { splitFixture } from "../../support/split-harness.ts";
 import { AGENT, startCall } from "./widget-call.ts";
 
-let h: SplitHarness;
 let firefox: FirefoxSession;
-let scenarios: { dir: string; cleanup(): void };
-
+// Registered first: Firefox closes before the appliance stops (its open agent socket would hold the stop).
 beforeAll(async () => {
   if (!haveFirefox()) throw new Error("firefox-esr is missing: test/install-deps.sh installs it");
-  h = await startSplitHarness();
-  scenarios = scenarioDir();
   firefox = await launchFirefox();
 }, 60_000);
-afterAll(async () => {
-  await firefox?.close();
-  await h?.stop();
-  scenarios?.cleanup();
-});
+afterAll(() => firefox?.close());
+const fx = splitFixture();
 
 const part = (name: string) => firefox.page.evaluate((p) => document.querySelector(`[data-avsplit="${p}"]`)?.textContent ?? "", name);
 
 test("Firefox: the widget connects, is bound to a video call, tells whether it can show H.264, and hangs up", async () => {
   const page = firefox.page;
-  await page.goto(`https://127.0.0.1:${h.httpsPort}/agent/?agent=${AGENT.id}#token=${AGENT.token}`);
+  await page.goto(`https://127.0.0.1:${fx.h.httpsPort}/agent/?agent=${AGENT.id}#token=${AGENT.token}`);
   await pollUntil(() => part("agent"), (s) => s === AGENT.id, 15_000, "the widget to connect");
   expect(await part("status")).toBe("等待来电");
 
-  const call = await startCall(h, scenarios.dir, page);
+  const call = await startCall(fx.h, fx.scenarios.dir, page);
   await pollUntil(() => part("status"), (s) => s === "视频通话中", 10_000, "the video-call status");
   const h264 = await page.evaluate(() => RTCRtpReceiver.getCapabilities("video")?.codecs.some((c) => /h264/i.test(c.mimeType)) ?? false);
   if (h264) {

@@ -4,7 +4,7 @@ import { Database } from "bun:sqlite";
  * VoLTE caller (H.264 352x288 pcap) that stays until avsplit hangs up, and the agent's widget in Chromium.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Page } from "playwright-core";
 import { PEERS } from "../../support/peers.ts";
 import { pollUntil } from "../../support/poll.ts";
@@ -27,8 +27,9 @@ export interface RunningCall {
   hangup(): Promise<[SippResult, SippResult]>;
 }
 
-/** A caller scenario from test/interop/widget/scenarios, else from the split tests' scenarios, ready for sipp. */
+/** A caller scenario file (absolute path), or one from test/interop/widget/scenarios, else from the split tests' scenarios, ready for sipp. */
 function callerScenarioFile(dir: string, name: string): string {
+  if (isAbsolute(name)) return name;
   const own = join(import.meta.dir, "scenarios", name);
   if (!existsSync(own)) return splitScenario(dir, name);
   const file = join(dir, `widget-${name}`);

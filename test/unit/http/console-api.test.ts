@@ -91,7 +91,7 @@ describe("REST API", () => {
     expect(res.status).toBe(200);
     const doc = await res.json();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/v1/audit/export", "/v1/audit/verify", "/v1/sessions", "/v1/sessions/{id}", "/v1/sessions/{id}/evidence.zip"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/v1/audit/export", "/v1/audit/verify", "/v1/sessions", "/v1/sessions/{id}", "/v1/sessions/{id}/evidence.zip", "/v1/sessions/{id}/recording"]);
     const params = doc.paths["/v1/sessions"].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(["from", "to", "caller", "agent", "outcome", "page", "page_size"]);
     expect(doc.components.schemas.Session.properties.outcome.enum).toEqual(["answered", "unanswered", "active"]);

@@ -15,6 +15,7 @@ import { openStore } from "../../../src/store/db.ts";
 import { syncProvisioned } from "../../../src/store/provisioning.ts";
 import { mediaFiles } from "../../../src/store/schema.ts";
 import { SessionHistory } from "../../../src/store/session-history.ts";
+import { backupTo } from "../../../src/store/backup.ts";
 import { SessionJournal } from "../../../src/store/session-journal.ts";
 import { SessionRecords } from "../../../src/store/session-records.ts";
 import { SettingsRepository } from "../../../src/store/settings.ts";
@@ -62,6 +63,10 @@ export function consoleFixture(opts: { config?: string; embedOrigins?: string[] 
     dataDir: data.path,
     trace,
     live: { mediaStats: (id) => liveStats.get(id) },
+    system: {
+      status: () => ({ state: "ready", version: "0.0.0-test", node: "test", uptimeS: 42, liveSessions: liveStats.size }),
+      backup: (target) => backupTo(store.sqlite, target),
+    },
   };
   const app = createApp({
     nodeId: "test",
@@ -171,5 +176,5 @@ Content-Length: 0
   };
 
   const close = () => { store.close(); data.cleanup(); };
-  return { app, store, users, audit, trace, consoleDeps, liveStats, dataDir: data.path, client, addUser, recordCall, endCall, addMedia, close };
+  return { app, store, users, audit, trace, journal, consoleDeps, liveStats, dataDir: data.path, client, addUser, recordCall, endCall, addMedia, close };
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { SipTraceArchive, SipTraceArchiver, traceWithArchive } from "../../../src/store/sip-trace-archive.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
+import { pollUntil } from "../../support/poll.ts";
 import { consoleFixture } from "./console-fixture.ts";
 
 let fx: ReturnType<typeof consoleFixture>;
@@ -139,7 +140,7 @@ describe("SIP trace archive", () => {
     archiver.sessionEnded("old1");
     expect(archive.get(callerCallId)).toEqual([]);
     clock.advance(5000);
-    const saved = archive.get(callerCallId);
+    const saved = await pollUntil(() => archive.get(callerCallId), (m) => m.length > 0, 5000, "the archived trace");
     expect(saved.map((m) => m.firstLine)).toEqual(fx.trace.get(callerCallId).map((m) => m.firstLine));
     fx.trace.clear();
     const html = await (await browser.request("/console/sessions/old1")).text();

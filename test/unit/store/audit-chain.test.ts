@@ -1,8 +1,11 @@
 import { Database } from "bun:sqlite";
-import { beforeEach, describe, expect, test } from "bun:test";
+import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { AuditLog } from "../../../src/store/audit-log.ts";
-import { exportAudit, verifyExportText } from "../../../src/store/audit-export.ts";
+import { exportAudit, verifyExportFile, verifyExportText } from "../../../src/store/audit-export.ts";
 import { migrate } from "../../../src/store/migrate.ts";
+import { tempDir } from "../../support/temp-dir.ts";
 
 /** Simulates someone editing the database file directly: the append-only triggers are what they would drop first. */
 function tamper(db: Database, sql: string, args: (string | number)[] = []) {
@@ -119,5 +122,45 @@ describe("audit exports", () => {
   test("something that is not an export is a clear error", () => {
     expect(() => verifyExportText('{"hello":1}')).toThrow("not an avsplit audit export");
     expect(() => verifyExportText("{broken")).toThrow("not valid JSON");
+  });
+
+  describe("from a file, streamed", () => {
+    const files = tempDir("avsplit-audit-file-");
+    afterAll(() => files.cleanup());
+    const exportFile = (name: string, text: string) => {
+      const path = join(files.path, name);
+      writeFileSync(path, text);
+      return path;
+    };
+
+    test("JSON and CSV export files verify row by row", async () => {
+      for (const format of ["json", "csv"] as const) {
+        const report = await verifyExportFile(exportFile(`ok.${format}`, exportText(format)));
+        expect(report).toMatchObject({ format, ok: true, rows: 1000, firstSeq: 1, lastSeq: 1000, lastHash: log.headOf()!.hash });
+      }
+    });
+
+    test("an edited row, a deleted line and a cut tail are named", async () => {
+      const lines = exportText("json").split("\n");
+      lines[42] = lines[42].replace('"actor":"system"', '"actor":"sYstem"');
+      lines.splice(100, 1);
+      const tail = lines.findIndex((l) => l.startsWith('{"seq":1000,'));
+      lines.splice(tail, 1);
+      lines[tail - 1] = lines[tail - 1].replace(/,$/, "");
+      expect((await verifyExportFile(exportFile("bad.json", lines.join("\n")))).problems).toEqual([
+        "seq 42: content altered (hash does not match the row)",
+        "seq 100: removed (gap between seq 99 and seq 101)",
+        "seq 101: chain broken (prev_hash does not match the hash of seq 99)",
+        "seq 1000: removed from the end (head names seq 1000)",
+      ]);
+    });
+
+    test("a re-formatted JSON export still verifies; a broken one is a clear error", async () => {
+      const pretty = JSON.stringify(JSON.parse(exportText("json")), null, 2);
+      expect(await verifyExportFile(exportFile("pretty.json", pretty))).toMatchObject({ ok: true, rows: 1000 });
+      await expect(verifyExportFile(exportFile("broken.json", exportText("json").replace('"seq":7,', '"seq":7')))).rejects.toThrow("not valid JSON");
+      await expect(verifyExportFile(exportFile("other.json", '{"hello":1}'))).rejects.toThrow("not an avsplit audit export");
+      await expect(verifyExportFile(exportFile("bad.csv", "seq,ts\n1,2\n"))).rejects.toThrow("CSV lacks the columns");
+    });
   });
 });
