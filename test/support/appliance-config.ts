@@ -13,6 +13,8 @@ export interface TestApplianceConfig {
   sipExtra?: string[];
   /** Extra lines for the [http] table (embed_origins). */
   httpExtra?: string[];
+  /** A SIP TLS listener on 127.0.0.1 with this certificate, besides UDP. */
+  sipTls?: { port: number; certPath: string; keyPath: string };
   /** [recording] mode; the appliance default ("all") when absent. */
   recordingMode?: "all" | "on-demand" | "none";
 }
@@ -24,7 +26,8 @@ data_dir = "${c.dataDir}"
 log_level = "${c.logLevel ?? "warn"}"
 drain_s = ${c.drainS ?? 1}
 [sip]
-listen = ["udp:127.0.0.1:${c.sipPort}"]
+listen = ["udp:127.0.0.1:${c.sipPort}"${c.sipTls ? `, "tls:127.0.0.1:${c.sipTls.port}"` : ""}]
+${c.sipTls ? `tls_cert = "${c.sipTls.certPath}"\ntls_key = "${c.sipTls.keyPath}"` : ""}
 ${(c.sipExtra ?? []).join("\n")}
 [media]
 rtp_ports = "${c.rtpPorts}"

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import selfsigned from "selfsigned";
 import { parseConfigText } from "../../src/config/load.ts";
 import { Appliance } from "../../src/main.ts";
 import type { Clock } from "../../src/util/clock.ts";
@@ -24,6 +25,8 @@ export interface SplitHarness {
   callerPort: number;
   callerMediaPort: number;
   dataDir: string;
+  /** The SIP TLS listener, when asked for (sipTls). */
+  sipTls?: { port: number; certPath: string };
   agentUrl(agentId: string, token: string): string;
   stop(): Promise<void>;
 }
@@ -35,6 +38,8 @@ export const AGENTS = [
 
 export interface SplitHarnessOptions {
   mediaTimeoutS?: number; httpExtra?: string[]; recordingMode?: "all" | "on-demand" | "none";
+  /** Also listen for SIP over TLS (self-signed certificate for 127.0.0.1). */
+  sipTls?: boolean;
   /** Time for the SIP stack's and the sessions' timers (test/support/fast-clock.ts runs them faster). */
   callClock?: Clock;
 }
@@ -50,19 +55,34 @@ export async function startSplitHarness(opts: SplitHarnessOptions = {}): Promise
   // Above the range freePorts() picks the sipp peers' ports from (20000-56000): a port checked free for sipp must
   // not be taken by the appliance's RTP pool before sipp binds it.
   const rtpBase = 57000 + 2 * Math.floor(Math.random() * 3500);
+  const sipTls = opts.sipTls ? await selfSignedSipCertificate(dir.path) : undefined;
   const toml = applianceToml({
+    sipTls,
     dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${rtpBase}-${rtpBase + 199}`, ccPort, agents: AGENTS, mediaTimeoutS: opts.mediaTimeoutS,
     httpExtra: opts.httpExtra, recordingMode: opts.recordingMode,
   });
   const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"), { callClock: opts.callClock });
   return {
-    appliance, sipPort, httpsPort, ccPort, ccMediaPort, callerPort, callerMediaPort, dataDir: `${dir.path}/data`,
+    appliance, sipPort, httpsPort, ccPort, ccMediaPort, callerPort, callerMediaPort, dataDir: `${dir.path}/data`, sipTls,
     agentUrl: (agentId, token) => `https://127.0.0.1:${httpsPort}/agent/?agent=${agentId}#token=${token}`,
     async stop() {
       await appliance.stop(0);
       dir.cleanup();
     },
   };
+}
+
+/** A self-signed certificate for 127.0.0.1 (peers that verify can take it as their CA). */
+async function selfSignedSipCertificate(dir: string): Promise<{ port: number; certPath: string; keyPath: string }> {
+  const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keySize: 2048, algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+  });
+  const certPath = join(dir, "sip-cert.pem");
+  const keyPath = join(dir, "sip-key.pem");
+  writeFileSync(certPath, pems.cert);
+  writeFileSync(keyPath, pems.private);
+  return { port: await freeTcpPort(), certPath, keyPath };
 }
 
 export interface SplitFixture {

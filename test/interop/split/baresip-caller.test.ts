@@ -1,5 +1,6 @@
 /**
- * The split with baresip as the caller (a real video terminal: H.264 from its cairo test pattern + a 440 Hz tone),
+ * The split with baresip as the caller (a real video terminal: H.264 from its cairo test pattern + a 440 Hz tone;
+ * plain RTP, SDES-SRTP, and SIP over TLS with SDES-SRTP — baresip 1.0 does not check the server's certificate),
  * a sipp call center naming agent 1001, and agent 1001's widget in Chromium. Proven from both ends: the widget
  * decodes the caller's video, and baresip decodes the agent's camera (its end-of-call stats report the
  * resolution it received) while audio RTP flows both ways.
@@ -24,7 +25,7 @@ let dir = tempDir("avsplit-baresip-caller-");
 
 beforeAll(async () => {
   if (!HAVE_BARESIP) return;
-  h = await startSplitHarness();
+  h = await startSplitHarness({ sipTls: true });
   scenarios = scenarioDir();
   browser = await launchChromium({ args: ["--ignore-certificate-errors"] });
 });
@@ -37,9 +38,10 @@ afterAll(async () => {
 });
 
 test.skipIf(!HAVE_BARESIP).each([
-  ["plain RTP", ""],
-  ["SDES-SRTP (RTP/SAVP, a=crypto)", "srtp-mand"],
-])("baresip video caller <-> agent widget, audio to the call center: %s", async (_name, mediaenc) => {
+  ["plain RTP", "", "udp"],
+  ["SDES-SRTP (RTP/SAVP, a=crypto)", "srtp-mand", "udp"],
+  ["SIP over TLS, SDES-SRTP", "srtp-mand", "tls"],
+])("baresip video caller <-> agent widget, audio to the call center: %s", async (_name, mediaenc, transport) => {
   const agent = AGENTS[0];
   await browser.page.goto(h.agentUrl(agent.id, agent.token));
   await pollUntil(() => browser.page.evaluate(() => document.querySelector('[data-avsplit="agent"]')?.textContent), (s) => s === agent.id, 10_000, "the widget");
@@ -63,8 +65,9 @@ test.skipIf(!HAVE_BARESIP).each([
     const config = join(dir.path, "config");
     await Bun.write(config, (await Bun.file(config).text()) + "module\t\t\tsrtp.so\n");
   }
+  const target = transport === "tls" ? `sip:110@127.0.0.1:${h.sipTls!.port};transport=tls` : `sip:110@127.0.0.1:${h.sipPort}`;
   // -t: baresip hangs up (BYE) and quits after 14 s.
-  const caller = Bun.spawn(["baresip", "-f", dir.path, "-t", "14", "-e", `/dial sip:110@127.0.0.1:${h.sipPort}`], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const caller = Bun.spawn(["baresip", "-f", dir.path, "-t", "14", "-e", `/dial ${target}`], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const output = Promise.all([new Response(caller.stdout).text(), new Response(caller.stderr).text()]).then(([o, e]) => o + e);
 
   await pollUntil(() => videoCounters(browser.page), (c) => c.framesDecoded > 10, 25_000, "the widget to decode baresip's video");
@@ -74,6 +77,8 @@ test.skipIf(!HAVE_BARESIP).each([
   const ccResult = await cc.done;
   expect(ccResult.code, ccResult.logs).toBe(0);
 
+  // The call was set up with the appliance at the target (for TLS: its TLS listener, the only one on that port).
+  expect(log).toContain(`Call established: ${target}`);
   // baresip's end-of-call report: the agent's camera arrived and decoded, audio went both ways.
   expect(log).toMatch(/video: receiving with resolution \d+ x \d+/);
   // rtp_stats table: "<kind>  Transmit:  Receive:" then "packets:  <tx>  <rx>"
