@@ -2,19 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SipTransportLayer } from "../../../src/sip/transport/index.ts";
 import { TransactionLayer } from "../../../src/sip/transaction/index.ts";
 import { SipUserAgent, type OutgoingCall } from "../../../src/sip/index.ts";
-import { systemClock, type Clock } from "../../../src/util/clock.ts";
+import { fastClock } from "../../support/fast-clock.ts";
 import { SIPP, answerSdp, freePorts, startSipp, scenarioDir, waitFor, waitForPort, type SippResult } from "./sipp.ts";
 
 /**
  * RFC 4028 against sipp. The user agent runs on a clock 10x faster than real time, so a 90 s session
  * (the RFC minimum) refreshes after 4.5 s and expires after 6 s; transactions keep real time.
  */
-const SPEED = 10;
-const fastClock: Clock = {
-  now: () => systemClock.now() * SPEED,
-  setTimeout: (fn, ms) => systemClock.setTimeout(fn, ms / SPEED),
-  clearTimeout: (h) => systemClock.clearTimeout(h),
-};
+const clock = fastClock(10);
 
 describe.skipIf(!SIPP)("session timers against sipp UAS", () => {
   let transport: SipTransportLayer;
@@ -25,7 +20,7 @@ describe.skipIf(!SIPP)("session timers against sipp UAS", () => {
     transport = new SipTransportLayer({ listen: ["udp:127.0.0.1:0"] });
     await transport.start();
     transactions = new TransactionLayer({ transport });
-    ua = new SipUserAgent({ transactions, transport, clock: fastClock, sessionTimer: { sessionExpires: 1800, minSE: 90 } });
+    ua = new SipUserAgent({ transactions, transport, clock, sessionTimer: { sessionExpires: 1800, minSE: 90 } });
   });
   afterAll(async () => { ua.close(); transactions.close(); await transport.close(); scen.cleanup(); });
 
