@@ -10,11 +10,11 @@ import { TrunkEditError, type TrunkDirectory, type TrunkRecord } from "../../sto
 import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
 import { TrunkInputError, trunkFromForm } from "./trunk-form.ts";
+import { utcTime } from "./form-values.ts";
 
 export type ConfigPage = (c: Context<AuthEnv>, error?: string, status?: 200 | 400) => Response | Promise<Response>;
 
 /** "2026-11-20 08:01:00" (UTC). */
-export const utcTime = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString().replace("T", " ").slice(0, 19));
 
 export function trunkRoutes(app: Hono<AuthEnv>, trunks: TrunkDirectory, page: ConfigPage): void {
   app.post("/trunks", requirePermission("config:edit"), async (c) => {

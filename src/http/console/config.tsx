@@ -11,7 +11,8 @@ import { requirePermission } from "../auth/middleware.ts";
 import { can } from "../auth/permissions.ts";
 import type { ConsoleDeps } from "./console-deps.ts";
 import { certificateLocation, TlsSection, tlsRoutes } from "./config-tls.tsx";
-import { TrunkSection, trunkRoutes, utcTime } from "./config-trunks.tsx";
+import { TrunkSection, trunkRoutes } from "./config-trunks.tsx";
+import { utcTime } from "./form-values.ts";
 import { isSecretKey, parseSettingInput, settingFields, SettingInputError, type EditableSection, type SettingField } from "./setting-fields.ts";
 
 const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));

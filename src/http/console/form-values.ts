@@ -14,6 +14,9 @@ export function parseTime(text: string | undefined): number | undefined {
 /** The value for a datetime-local input. */
 export const timeInputValue = (ms: number | undefined) => (ms === undefined ? "" : new Date(ms).toISOString().slice(0, 16));
 
+/** A time as the console shows it: "2026-11-26 01:30:00" (UTC); "" for none. */
+export const utcTime = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString().replace("T", " ").slice(0, 19));
+
 const text = (v: string | undefined, max = 64) => (v ? v.trim().slice(0, max) : undefined) || undefined;
 
 export function sessionFilterOf(query: Record<string, string | undefined>): SessionFilter {

@@ -8,14 +8,13 @@ import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
 import { can } from "../auth/permissions.ts";
 import type { ConsoleDeps } from "./console-deps.ts";
-import { filterQuery, sessionFilterOf, timeInputValue } from "./form-values.ts";
+import { filterQuery, sessionFilterOf, timeInputValue, utcTime } from "./form-values.ts";
 import { mediaFileResponse } from "./media-file.ts";
 import { callerLocationReport, CallerLocationView } from "./caller-location.tsx";
 import { ladderMessages, SipLadder, SipMessageList } from "./sip-ladder.tsx";
 import { StatsList } from "./stats-list.tsx";
 
 const PAGE_SIZE = 50;
-const iso = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString().replace("T", " ").slice(0, 19));
 const durationOf = (s: SessionRecord) => `${Math.round(((s.endedAt ?? Date.now()) - s.startedAt) / 1000)} s`;
 
 export function sessionRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
@@ -49,7 +48,7 @@ export function sessionRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
           <tbody>
             {result.rows.map((s) => (
               <tr>
-                <td><a href={`/console/sessions/${encodeURIComponent(s.id)}`}>{iso(s.startedAt)}</a></td>
+                <td><a href={`/console/sessions/${encodeURIComponent(s.id)}`}>{utcTime(s.startedAt)}</a></td>
                 <td>{s.callerDisplayName ? `${s.callerDisplayName} ` : ""}{s.callerNumber ?? ""}</td>
                 <td>{s.agentId ?? ""}</td>
                 <td>{s.kind}</td>
@@ -87,9 +86,9 @@ export function sessionRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
           <dt>{t.agent}</dt><dd>{s.agentId ?? ""}</dd>
           <dt>{t.kind}</dt><dd>{s.kind}</dd>
           <dt>{t.state}</dt><dd>{s.state} ({t[`outcome_${outcomeOf(s)}`]})</dd>
-          <dt>{t.started}</dt><dd>{iso(s.startedAt)}</dd>
-          <dt>{t.answered}</dt><dd>{iso(s.answeredAt)}</dd>
-          <dt>{t.ended}</dt><dd>{iso(s.endedAt)} {s.endReason ?? ""}</dd>
+          <dt>{t.started}</dt><dd>{utcTime(s.startedAt)}</dd>
+          <dt>{t.answered}</dt><dd>{utcTime(s.answeredAt)}</dd>
+          <dt>{t.ended}</dt><dd>{utcTime(s.endedAt)} {s.endReason ?? ""}</dd>
         </dl>
         {live && deps.live?.recording && <RecordingControl lang={lang} sessionId={s.id} recording={deps.live.recording(s.id) === true} csrf={c.get("csrfToken")} canControl={can(user.role, "sessions:control") && deps.live.setRecording !== undefined} />}
         {location && <><h2>{t.location}</h2><CallerLocationView lang={lang} report={location} /></>}
@@ -101,7 +100,7 @@ export function sessionRoutes(deps: ConsoleDeps): Hono<AuthEnv> {
         <h2>{t.timeline}</h2>
         <table id="timeline">
           <thead><tr><th>#</th><th>{t.time}</th><th>{t.type}</th><th>{t.actor}</th><th>{t.details}</th></tr></thead>
-          <tbody>{events.map((e) => <tr><td>{e.seq}</td><td>{iso(e.ts)}</td><td>{e.type}</td><td>{e.actor}</td><td><code>{e.data}</code></td></tr>)}</tbody>
+          <tbody>{events.map((e) => <tr><td>{e.seq}</td><td>{utcTime(e.ts)}</td><td>{e.type}</td><td>{e.actor}</td><td><code>{e.data}</code></td></tr>)}</tbody>
         </table>
         <h2>{t.media}</h2>
         <MediaList lang={lang} sessionId={s.id} files={media} />
@@ -141,7 +140,7 @@ function LegTable(props: { lang: Lang; legs: LegRecord[]; live?: Record<string, 
           {props.legs.map((l) => (
             <tr>
               <td>{l.kind}</td><td><code>{l.callId ?? ""}</code></td><td>{l.remote ?? ""}</td><td>{l.state}</td>
-              <td>{iso(l.startedAt)}</td><td>{iso(l.endedAt)} {l.endReason ?? ""}</td>
+              <td>{utcTime(l.startedAt)}</td><td>{utcTime(l.endedAt)} {l.endReason ?? ""}</td>
               <td>{l.stats ? <StatsList stats={l.stats} /> : ""}</td>
             </tr>
           ))}
@@ -176,10 +175,10 @@ function MediaList(props: { lang: Lang; sessionId: string; files: MediaFileRecor
     <ul class="media">
       {props.files.map((f) => (
         <li>
-          {f.kind === "screenshot" && <img src={href(f)} alt={`${t.screenshot} ${iso(f.createdAt)}`} width={320} />}
+          {f.kind === "screenshot" && <img src={href(f)} alt={`${t.screenshot} ${utcTime(f.createdAt)}`} width={320} />}
           {f.kind === "recording" && (f.mime.startsWith("audio/") ? <audio controls src={href(f)} /> : <video controls width={480} preload="metadata" src={href(f)} />)}
           <div>
-            <a href={href(f)}>{f.kind} · {iso(f.createdAt)} · {f.mime} · {f.bytes} B</a>{" "}
+            <a href={href(f)}>{f.kind} · {utcTime(f.createdAt)} · {f.mime} · {f.bytes} B</a>{" "}
             {f.kind === "recording" && <a class="download" href={href(f)} download={`${props.sessionId}-${f.id}.${f.mime === "video/x-matroska" ? "mkv" : "webm"}`}>{t.download}</a>}{" "}
             <small>sha256 {f.sha256}</small>
           </div>

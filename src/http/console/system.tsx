@@ -15,7 +15,7 @@ import { hasStagedRestore, stageRestore } from "../../store/backup.ts";
 import { streamChunks } from "../../store/evidence.ts";
 import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
-import { utcTime } from "./config-trunks.tsx";
+import { utcTime } from "./form-values.ts";
 
 export interface SystemStatus {
   state: string;
