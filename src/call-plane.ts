@@ -47,6 +47,7 @@ export class CallPlane implements CallCarrier {
       advertise: config.sip.advertised_address || undefined,
       tls: config.sip.tls_cert ? { certPath: config.sip.tls_cert, keyPath: config.sip.tls_key } : undefined,
       limits: { maxBytes: config.sip.max_message_bytes },
+      dns: { servers: config.sip.dns_servers },
       clock,
       trust: {
         trunks: config.trunk.map((t) => ({ name: t.name, role: t.role, allow: t.allow })),

@@ -57,7 +57,16 @@ export class TrunksInForce {
       log.error("trunk allow lists not applied; the previous ones stay", { err });
     }
     this.syncPingers(trunks);
+    this.warmDns(trunks);
     for (const name of this.down) if (!trunks.some((t) => t.name === name)) this.down.delete(name);
+  }
+
+  /** Host names of the trunks we call are looked up now, so their first call does not wait on DNS. */
+  private warmDns(trunks: TrunkConfig[]): void {
+    for (const t of trunks) {
+      if (t.role === "caller" || !t.uri) continue;
+      this.sip.warmDns(t.uri).catch((err) => log.warn("trunk host not resolved: its calls fail until DNS answers", { trunk: t.name, uri: t.uri, err }));
+    }
   }
 
   /** One OPTIONS pinger per trunk we call that asks for one; restarted when its target or interval changes. */

@@ -14,6 +14,8 @@ const refineWith = (check: (s: string) => unknown) => (s: string, ctx: z.Refinem
 const listenSpec = z.string().superRefine(refineWith(parseListenSpec));
 const hostPort = z.string().superRefine(refineWith(parseHostPort));
 const portRange = z.string().superRefine(refineWith(parsePortRange));
+/** A DNS server: "10.0.0.53", "10.0.0.53:5353", "2001:db8::53" or "[2001:db8::53]:5353". */
+const dnsServer = z.string().refine((s) => isIP(s) !== 0 || isIP((parseHostPort(s) as { host?: string }).host ?? "") !== 0, { message: 'is not a DNS server address (e.g. "10.0.0.53" or "10.0.0.53:5353")' });
 const cidr = z.string().refine(isValidCidr, { message: "is not an IP address or CIDR (e.g. 10.0.0.0/8)" });
 const sipUri = z.string().regex(/^sips?:[^\s]+$/, { message: 'is not a SIP URI (e.g. "sip:110@10.0.0.5:5060")' });
 const httpUrl = z.string().refine((s) => s === "" || /^https?:\/\/[^\s]+$/.test(s), { message: "is not an http(s) URL" });
@@ -40,6 +42,8 @@ const sip = z.strictObject({
   /** Per-source token bucket (like Kamailio pike): sustained requests/s and burst. */
   rate_limit_per_s: z.number().positive().default(50),
   rate_limit_burst: z.number().int().positive().default(200),
+  /** DNS servers for trunk host names (RFC 3263 SRV, A/AAAA); empty = the system's resolvers. */
+  dns_servers: z.array(dnsServer).default([]),
 });
 
 const media = z.strictObject({

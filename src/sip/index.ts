@@ -7,7 +7,11 @@ import { TransactionLayer, type TimerSettings } from "./transaction/index.ts";
 import { SourceGuard, type SourceGuardOptions } from "./trust/index.ts";
 import { SipTrace, type SipTraceOptions } from "./trace.ts";
 import { SipUserAgent, type UserAgentOptions } from "./ua/index.ts";
+import { SipResolver, systemDnsLookup, type DnsLookup } from "./dns/index.ts";
+import { hopQuery } from "./dialog/index.ts";
+import { parseUri } from "./message/index.ts";
 import type { Clock } from "../util/clock.ts";
+import type { Endpoint } from "./transport/index.ts";
 
 export interface SipStackOptions {
   /** Listen specs: "udp:127.0.0.1:5060", "tcp:0.0.0.0:5060", "tls:[::1]:5061" (port 0 = ephemeral). */
@@ -22,7 +26,9 @@ export interface SipStackOptions {
   /** Message trace per Call-ID; absent = a default-sized trace. */
   trace?: SipTraceOptions;
   /** User agent settings (Contact user, User-Agent header, session timers, limits). */
-  ua?: Omit<UserAgentOptions, "transactions" | "transport" | "clock" | "isTrusted">;
+  ua?: Omit<UserAgentOptions, "transactions" | "transport" | "clock" | "isTrusted" | "resolver">;
+  /** DNS for host names in targets (RFC 3263): `servers` ("10.0.0.53", "127.0.0.1:5353"; none = the system's), or a lookup (tests). */
+  dns?: { servers?: string[]; lookup?: DnsLookup };
   clock?: Clock;
 }
 
@@ -35,6 +41,7 @@ export class SipStack {
     readonly ua: SipUserAgent,
     readonly trace: SipTrace,
     readonly guard: SourceGuard | null,
+    readonly resolver: SipResolver,
   ) {}
 
   /** Binds the listen addresses and wires the layers. */
@@ -47,11 +54,17 @@ export class SipStack {
     });
     await transport.start();
     const transactions = new TransactionLayer({ transport, clock: opts.clock, timers: opts.timers });
+    const resolver = new SipResolver({ lookup: opts.dns?.lookup ?? systemDnsLookup(opts.dns?.servers), clock: opts.clock });
     const ua = new SipUserAgent({
-      ...opts.ua, transactions, transport, clock: opts.clock,
+      ...opts.ua, transactions, transport, clock: opts.clock, resolver,
       isTrusted: guard ? (source) => guard.trunkFor(source.host) !== null : undefined,
     });
-    return new SipStack(transport, transactions, ua, trace, guard);
+    return new SipStack(transport, transactions, ua, trace, guard, resolver);
+  }
+
+  /** Resolves a target URI's host name ahead of calls (answers cached); rejects like a call to it would fail. */
+  async warmDns(uri: string): Promise<Endpoint[]> {
+    return this.resolver.resolve(hopQuery(parseUri(uri)));
   }
 
   /** Ends calls (best effort), stops transactions and closes sockets. Idempotent. */
@@ -81,3 +94,4 @@ export {
   SipHeaders, SipRequest, SipResponse, SipParseError, parseNameAddr, parseUri, formatUri, type SipUri, type NameAddr,
 } from "./message/index.ts";
 export { UnroutableUriError } from "./dialog/index.ts";
+export { SipResolver, UnresolvableHostError, type DnsLookup, type HostQuery } from "./dns/index.ts";

@@ -17,6 +17,8 @@ export interface TestApplianceConfig {
   sipTls?: { port: number; certPath: string; keyPath: string };
   /** [recording] mode; the appliance default ("all") when absent. */
   recordingMode?: "all" | "on-demand" | "none";
+  /** The call-center trunk's uri; default "sip:110@127.0.0.1:<ccPort>". */
+  callCenterUri?: string;
 }
 
 export function applianceToml(c: TestApplianceConfig): string {
@@ -43,7 +45,7 @@ allow = ["127.0.0.1/32"]
 [[trunk]]
 name = "voice-cc"
 role = "callcenter"
-uri = "sip:110@127.0.0.1:${c.ccPort}"
+uri = "${c.callCenterUri ?? `sip:110@127.0.0.1:${c.ccPort}`}"
 options_ping_s = 0
 ${(c.agents ?? []).map((a) => `[[agent]]\nid = "${a.id}"\ntoken = "${a.token}"\n`).join("")}
 ${c.recordingMode ? `[recording]\nmode = "${c.recordingMode}"` : ""}`;

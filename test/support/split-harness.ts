@@ -42,6 +42,9 @@ export interface SplitHarnessOptions {
   sipTls?: boolean;
   /** Time for the SIP stack's and the sessions' timers (test/support/fast-clock.ts runs them faster). */
   callClock?: Clock;
+  /** Extra [sip] lines and another call-center trunk uri (see applianceToml). */
+  sipExtra?: string[];
+  callCenterUri?: string;
 }
 
 export async function startSplitHarness(opts: SplitHarnessOptions = {}): Promise<SplitHarness> {
@@ -59,7 +62,7 @@ export async function startSplitHarness(opts: SplitHarnessOptions = {}): Promise
   const toml = applianceToml({
     sipTls,
     dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${rtpBase}-${rtpBase + 199}`, ccPort, agents: AGENTS, mediaTimeoutS: opts.mediaTimeoutS,
-    httpExtra: opts.httpExtra, recordingMode: opts.recordingMode,
+    httpExtra: opts.httpExtra, recordingMode: opts.recordingMode, sipExtra: opts.sipExtra, callCenterUri: opts.callCenterUri,
   });
   const appliance = await Appliance.start(parseConfigText(toml, "split-test.toml"), { callClock: opts.callClock });
   return {

@@ -34,7 +34,7 @@ beforeEach(() => {
   });
   guard = new SourceGuard({ trunks: PROVISIONED, untrustedSource: "drop" });
   consoleTrunks = new FakeConsole();
-  inForce = new TrunksInForce(PROVISIONED, { ua, guard } as unknown as SipStack, consoleTrunks);
+  inForce = new TrunksInForce(PROVISIONED, { ua, guard, warmDns: async () => [] } as unknown as SipStack, consoleTrunks);
 });
 
 describe("trunks in force", () => {

@@ -6,7 +6,8 @@ import {
   SipHeaders, SipRequest, formatUri, parseNameAddr, type SipResponse, type SipUri,
 } from "../message/index.ts";
 import type { Endpoint, TransportProtocol } from "../transport/types.ts";
-import { uriToEndpoint } from "./next-hop.ts";
+import type { SipResolver } from "../dns/index.ts";
+import { resolveUri, uriToEndpoint } from "./next-hop.ts";
 
 export type DialogState = "early" | "confirmed" | "terminated";
 
@@ -116,11 +117,21 @@ export class Dialog {
     return ack;
   }
 
-  /** First hop for in-dialog requests: the top route (loose or strict) or the remote target. */
+  /** First hop for in-dialog requests when it is an IP literal (throws UnroutableUriError for a host name). */
   nextHop(): Endpoint {
+    return uriToEndpoint(this.nextHopUri(), this.transport);
+  }
+
+  /** First hop for in-dialog requests, host names resolved by RFC 3263 (cached: usually synchronous). */
+  resolveNextHop(resolver: SipResolver): Endpoint | Promise<Endpoint> {
+    const hops = resolveUri(resolver, this.nextHopUri(), this.transport);
+    return Array.isArray(hops) ? hops[0] : hops.then((list) => list[0]);
+  }
+
+  /** The top route (loose or strict) or the remote target. */
+  private nextHopUri(): SipUri {
     const first = this.routeSet[0];
-    const uri = first ? parseNameAddr(first, "Route").uri : this.remoteTarget;
-    return uriToEndpoint(uri, this.transport);
+    return first ? parseNameAddr(first, "Route").uri : this.remoteTarget;
   }
 
   private build(method: string, seq: number, parts: RequestParts): SipRequest {

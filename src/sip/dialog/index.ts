@@ -1,2 +1,2 @@
 export { Dialog, dialogKey, type DialogInit, type DialogState, type RequestParts } from "./dialog.ts";
-export { uriToEndpoint, UnroutableUriError } from "./next-hop.ts";
+export { hopQuery, resolveUri, uriToEndpoint, UnroutableUriError } from "./next-hop.ts";

@@ -1,6 +1,7 @@
 /** What a call needs from its user agent (kept as an interface so calls do not import the user agent). */
 import type { TransactionLayer } from "../transaction/index.ts";
 import type { TransportProtocol } from "../transport/types.ts";
+import type { SipResolver } from "../dns/index.ts";
 import type { Clock } from "../../util/clock.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { SessionTimerOptions } from "./session-timer-negotiation.ts";
@@ -26,4 +27,6 @@ export interface CallContext {
   /** Forget every key of the call. */
   forget(call: Call): void;
   log: Logger;
+  /** RFC 3263 next hops for host names (cached answers). */
+  resolver: SipResolver;
 }

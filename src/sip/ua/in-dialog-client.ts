@@ -20,7 +20,7 @@ export interface SendParts {
 }
 
 export class InDialogClient {
-  private lastAck: { seq: number; ack: SipRequest; dest: Endpoint } | null = null;
+  private lastAck: { seq: number; ack: SipRequest; dest: Endpoint | Promise<Endpoint> } | null = null;
 
   constructor(
     private readonly ctx: CallContext,
@@ -36,7 +36,7 @@ export class InDialogClient {
       const req = dialog.createRequest(method, { headers: parts.headers, body: parts.body, contentType: parts.contentType });
       parts.prepare?.(req);
       return req;
-    }, () => dialog.nextHop(), this.authenticator, method === "INVITE" ? (tx, req) => {
+    }, () => dialog.resolveNextHop(this.ctx.resolver), this.authenticator, method === "INVITE" ? (tx, req) => {
       tx.on("final", (res) => { if (res.status >= 200 && res.status < 300) this.ack(dialog, req, res, parts.onAck); });
     } : undefined);
     const s = sent.response.status;
@@ -50,7 +50,8 @@ export class InDialogClient {
     if (!this.lastAck || res.status < 200 || res.status >= 300) return;
     const cseq = res.cseq;
     if (cseq.method !== "INVITE" || cseq.seq !== this.lastAck.seq) return;
-    this.ctx.transactions.sendStateless(this.lastAck.ack, this.lastAck.dest).catch(() => {});
+    const { ack, dest } = this.lastAck;
+    Promise.resolve(dest).then((d) => this.ctx.transactions.sendStateless(ack, d)).catch(() => {});
   }
 
   /** ACK for a 2xx of an INVITE (also used by the initial INVITE of an outgoing call). */
@@ -59,8 +60,8 @@ export class InDialogClient {
     if (this.lastAck?.seq === seq) return this.reAck(res);
     onFirst?.(res);
     const ack = dialog.createAck(invite);
-    const dest = dialog.nextHop();
+    const dest = dialog.resolveNextHop(this.ctx.resolver);
     this.lastAck = { seq, ack, dest };
-    this.ctx.transactions.sendStateless(ack, dest).catch((err) => this.ctx.log.warn("ACK send failed", { err }));
+    Promise.resolve(dest).then((d) => this.ctx.transactions.sendStateless(ack, d)).catch((err) => this.ctx.log.warn("ACK send failed", { err }));
   }
 }

@@ -1,8 +1,13 @@
-/** OPTIONS keep-alive to one trunk: any response means up; a timeout or transport failure means down. */
-import { SipHeaders, SipRequest, generateCallId, generateTag, parseUri, type SipUri } from "../message/index.ts";
+/**
+ * OPTIONS keep-alive to one trunk: any response means up; a timeout or transport failure means down. A host name is
+ * resolved by RFC 3263 before each ping, which keeps the trunk's DNS answers cached for its calls; when a hop times
+ * out or fails, the next one is pinged (§4.3): the trunk is up while any of its hops answers.
+ */
+import { SipHeaders, SipRequest, generateCallId, generateTag, parseUri, type SipResponse, type SipUri } from "../message/index.ts";
 import type { TransactionLayer } from "../transaction/index.ts";
-import { bracketHost, type Endpoint } from "../transport/types.ts";
-import { uriToEndpoint } from "../dialog/index.ts";
+import type { Endpoint } from "../transport/types.ts";
+import { hopQuery } from "../dialog/index.ts";
+import type { HostQuery } from "../dns/index.ts";
 import type { TimerHandle } from "../../util/clock.ts";
 import { TypedEmitter } from "../../util/typed-emitter.ts";
 import type { CallContext } from "./call-context.ts";
@@ -16,7 +21,7 @@ export interface TrunkPingOptions {
   name: string;
   /** Request-URI of the OPTIONS, e.g. "sip:192.0.2.10:5060". */
   target: string;
-  /** Default: from the target URI. */
+  /** Default: from the target URI (RFC 3263, host names via DNS). */
   destination?: Endpoint;
   intervalS: number;
 }
@@ -28,7 +33,8 @@ export class OptionsPinger extends TypedEmitter<{ state: [up: boolean, status: n
   /** Status of the last answer (408/503 when made locally). */
   lastStatus: number | null = null;
   private readonly target: SipUri;
-  private readonly destination: Endpoint;
+  /** What to resolve when no destination was given. */
+  private readonly query: HostQuery | null;
   private readonly callId: string;
   private readonly fromTag = generateTag();
   private seq = 0;
@@ -39,8 +45,8 @@ export class OptionsPinger extends TypedEmitter<{ state: [up: boolean, status: n
     super();
     if (!(opts.intervalS > 0)) throw new RangeError("intervalS must be positive");
     this.target = parseUri(opts.target);
-    this.destination = opts.destination ?? uriToEndpoint(this.target);
-    this.callId = generateCallId(bracketHost(this.destination.host));
+    this.query = opts.destination ? null : hopQuery(this.target);
+    this.callId = generateCallId(this.target.host);
   }
 
   start(): void {
@@ -57,25 +63,11 @@ export class OptionsPinger extends TypedEmitter<{ state: [up: boolean, status: n
   /** One OPTIONS now; resolves with the status (also the basis of the up/down state). */
   async ping(): Promise<number> {
     this.ctx.clock.clearTimeout(this.timer);
-    const contact = this.ctx.contact(this.destination.transport);
-    const h = new SipHeaders();
-    h.append("Max-Forwards", "70");
-    h.append("From", `${contact};tag=${this.fromTag}`);
-    h.append("To", `<${this.opts.target}>`);
-    h.append("Call-ID", this.callId);
-    h.append("CSeq", `${++this.seq} OPTIONS`);
-    h.append("Contact", contact);
-    h.append("Allow", ALLOW_HEADER);
-    h.append("Accept", ACCEPT_HEADER);
-    h.append("Supported", this.ctx.supported.join(", "));
-    if (this.ctx.userAgent) h.append("User-Agent", this.ctx.userAgent);
     let status: number;
     let local = false;
     try {
-      const tx = this.transactions.sendRequest(new SipRequest("OPTIONS", { ...this.target, params: new Map(this.target.params), headers: new Map() }, h), this.destination);
-      tx.once("timeout", () => { local = true; });
-      tx.once("transport-error", () => { local = true; });
-      status = (await finalResponse(tx)).status;
+      const hops = this.query ? await this.ctx.resolver.resolve(this.query) : [this.opts.destination!];
+      ({ status, local } = await this.pingFirstAnswering(hops));
     } catch (err) {
       this.ctx.log.warn("OPTIONS ping failed", { trunk: this.opts.name, err });
       status = 503;
@@ -91,5 +83,40 @@ export class OptionsPinger extends TypedEmitter<{ state: [up: boolean, status: n
     }
     this.timer = this.ctx.clock.setTimeout(() => void this.ping(), this.opts.intervalS * 1000);
     return status;
+  }
+
+  /** The hops in order until one answers; `local`: no hop did (the status was made here: timeout, transport error). */
+  private async pingFirstAnswering(hops: Endpoint[]): Promise<{ status: number; local: boolean }> {
+    let result = { status: 503, local: true };
+    for (const hop of hops) {
+      if (this.closed) break;
+      result = await this.send(hop).catch((err) => {
+        this.ctx.log.warn("OPTIONS ping not sent", { trunk: this.opts.name, hop, err });
+        return { status: 503, local: true };
+      });
+      if (!result.local) break;
+    }
+    return result;
+  }
+
+  private async send(destination: Endpoint): Promise<{ status: number; local: boolean }> {
+    const contact = this.ctx.contact(destination.transport);
+    const h = new SipHeaders();
+    h.append("Max-Forwards", "70");
+    h.append("From", `${contact};tag=${this.fromTag}`);
+    h.append("To", `<${this.opts.target}>`);
+    h.append("Call-ID", this.callId);
+    h.append("CSeq", `${++this.seq} OPTIONS`);
+    h.append("Contact", contact);
+    h.append("Allow", ALLOW_HEADER);
+    h.append("Accept", ACCEPT_HEADER);
+    h.append("Supported", this.ctx.supported.join(", "));
+    if (this.ctx.userAgent) h.append("User-Agent", this.ctx.userAgent);
+    let local = false;
+    const tx = this.transactions.sendRequest(new SipRequest("OPTIONS", { ...this.target, params: new Map(this.target.params), headers: new Map() }, h), destination);
+    tx.once("timeout", () => { local = true; });
+    tx.once("transport-error", () => { local = true; });
+    const response: SipResponse = await finalResponse(tx);
+    return { status: response.status, local };
   }
 }

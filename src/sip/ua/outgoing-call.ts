@@ -1,14 +1,17 @@
 /**
  * A call we place (UAC, RFC 3261 §13.2): the initial INVITE with digest and 422 retries, early dialogs per
  * To tag with automatic PRACK of reliable provisionals (RFC 3262 §4), CANCEL, and forked 2xx (ACK + BYE).
+ * A host name in the target is resolved by RFC 3263; a hop that does not answer, fails or answers 503 before
+ * ringing is replaced by the next SRV target / address (§4.3).
  */
 import {
   SipHeaders, SipRequest, createResponse, formatNameAddr, generateTag, parseNameAddr, parseUri,
   type SipResponse,
 } from "../message/index.ts";
 import type { InviteClientTransaction } from "../transaction/index.ts";
-import type { Endpoint } from "../transport/types.ts";
-import { Dialog, uriToEndpoint } from "../dialog/index.ts";
+import type { Endpoint, TransportProtocol } from "../transport/types.ts";
+import { Dialog, hopQuery } from "../dialog/index.ts";
+import type { HostQuery } from "../dns/index.ts";
 import { DigestAuthenticator, type AuthorizationHeader, type DigestCredentials } from "../auth/index.ts";
 import { Call } from "./call.ts";
 import type { CallContext } from "./call-context.ts";
@@ -26,7 +29,7 @@ export interface InviteOptions {
   from: string;
   /** Default: the target. */
   to?: string;
-  /** Where to send (trunk / outbound proxy); default: from the target URI. */
+  /** Where to send (trunk / outbound proxy); default: from the target URI (RFC 3263, host names via DNS). */
   destination?: Endpoint;
   headers?: [string, string][];
   /** The offer. */
@@ -47,7 +50,14 @@ export class OutgoingCall extends Call {
   /** The INVITE last sent (after auth/422 retries, the latest one). */
   invite: SipRequest;
   private tx: InviteClientTransaction | undefined;
-  private readonly destination: Endpoint;
+  private readonly transport: TransportProtocol;
+  /** What to resolve when no destination was given. */
+  private readonly query: HostQuery | null;
+  /** Hop of the INVITE in flight, and those left to fail over to. */
+  private destination: Endpoint | undefined;
+  private alternatives: Endpoint[] = [];
+  /** The current hop sent a provisional beyond 100: it is alive, no failover any more. */
+  private progressed = false;
   private readonly early = new Map<string, EarlyDialog>();
   private readonly authenticator: DigestAuthenticator | undefined;
   private auth: AuthorizationHeader[] = [];
@@ -60,14 +70,26 @@ export class OutgoingCall extends Call {
     const authenticator = opts.credentials ? new DigestAuthenticator(opts.credentials) : undefined;
     super(ctx, callId, authenticator);
     this.authenticator = authenticator;
-    const target = parseUri(opts.target);
-    this.destination = opts.destination ?? uriToEndpoint(target);
+    this.query = opts.destination ? null : hopQuery(parseUri(opts.target));
+    this.transport = opts.destination?.transport ?? this.query!.transport;
     if (this.ctx.sessionTimer) this.timerState = { seconds: this.ctx.sessionTimer.sessionExpires, minSE: this.ctx.sessionTimer.minSE };
     this.invite = this.buildInvite(1);
   }
 
-  /** Sends the INVITE; called once by the user agent. */
+  /** Sends the INVITE (once the target is resolved); called once by the user agent. */
   start(): void {
+    const hops = this.query ? this.ctx.resolver.resolve(this.query) : [this.opts.destination!];
+    if (Array.isArray(hops)) return this.sendTo(hops);
+    hops.then((list) => this.sendTo(list)).catch((err: Error) => {
+      this.ctx.log.warn("INVITE not sent", { callId: this.callId, target: this.opts.target, err });
+      this.fail(createResponse(this.invite, 503, `Service Unavailable (${err.message})`));
+    });
+  }
+
+  private sendTo(hops: Endpoint[]): void {
+    if (this.state !== "early") return;
+    if (this.cancelRequested) return this.fail(createResponse(this.invite, 487, "Request Terminated"));
+    [this.destination, ...this.alternatives] = hops;
     this.send(this.invite);
   }
 
@@ -93,7 +115,7 @@ export class OutgoingCall extends Call {
     h.append("To", formatNameAddr(parseNameAddr(o.to ?? `<${o.target}>`, "To")));
     h.append("Call-ID", this.callId);
     h.append("CSeq", `${seq} INVITE`);
-    h.append("Contact", this.ctx.contact(this.destination.transport));
+    h.append("Contact", this.ctx.contact(this.transport));
     const req = new SipRequest("INVITE", parseUri(o.target), h);
     this.decorate(req);
     this.timerRequestHeaders(req);
@@ -112,15 +134,29 @@ export class OutgoingCall extends Call {
 
   private send(invite: SipRequest): void {
     this.invite = invite;
-    const tx = this.ctx.transactions.sendRequest(invite, this.destination) as InviteClientTransaction;
+    this.progressed = false;
+    const tx = this.ctx.transactions.sendRequest(invite, this.destination!) as InviteClientTransaction;
     this.tx = tx;
-    tx.on("provisional", (res) => this.guard(res, () => this.onProvisional(invite, res)));
-    tx.on("final", (res) => this.guard(res, () => this.onFinal(invite, res)));
-    tx.once("timeout", (res) => this.fail(res));
-    tx.once("transport-error", (err) => {
-      this.ctx.log.warn("INVITE transport error", { callId: this.callId, err });
-      this.fail(createResponse(invite, 503, "Service Unavailable"));
+    tx.on("provisional", (res) => {
+      if (res.status > 100) this.progressed = true;
+      this.guard(res, () => this.onProvisional(invite, res));
     });
+    tx.on("final", (res) => this.guard(res, () => this.onFinal(invite, res)));
+    tx.once("timeout", (res) => this.failOver(invite) || this.fail(res));
+    tx.once("transport-error", (err) => {
+      this.ctx.log.warn("INVITE transport error", { callId: this.callId, destination: this.destination, err });
+      if (!this.failOver(invite)) this.fail(createResponse(invite, 503, "Service Unavailable"));
+    });
+  }
+
+  /** RFC 3263 §4.3: this hop timed out, failed or answered 503 before ringing: the INVITE goes to the next one. */
+  private failOver(previous: SipRequest): boolean {
+    if (this.alternatives.length === 0 || this.state !== "early" || this.cancelRequested || this.progressed) return false;
+    const failed = this.destination;
+    this.destination = this.alternatives.shift();
+    this.ctx.log.info("INVITE fails over to the next hop", { callId: this.callId, failed, next: this.destination });
+    this.resend(previous);
+    return true;
   }
 
   /** A response whose To/Contact/RSeq does not parse must not leave the call hanging. */
@@ -135,7 +171,7 @@ export class OutgoingCall extends Call {
     let e = this.early.get(tag);
     if (!e) {
       if (this.early.size >= MAX_EARLY_DIALOGS) return null;
-      e = { dialog: Dialog.fromUacResponse(invite, res, this.ctx.contact(this.destination.transport), this.destination.transport), rseq: new RSeqTracker() };
+      e = { dialog: Dialog.fromUacResponse(invite, res, this.ctx.contact(this.transport), this.transport), rseq: new RSeqTracker() };
       this.early.set(tag, e);
       this.ctx.bind(e.dialog.key, this);
     } else {
@@ -170,7 +206,7 @@ export class OutgoingCall extends Call {
       const req = dialog.createRequest("PRACK", { headers: [["RAck", rack]] });
       this.decorate(req);
       return req;
-    }, () => dialog.nextHop(), this.authenticator).then(({ response }) => {
+    }, () => dialog.resolveNextHop(this.ctx.resolver), this.authenticator).then(({ response }) => {
       if (response.status >= 300) this.ctx.log.warn("PRACK rejected", { callId: this.callId, status: response.status });
     }, (err) => this.ctx.log.warn("PRACK failed", { callId: this.callId, err }));
   }
@@ -178,6 +214,7 @@ export class OutgoingCall extends Call {
   private onFinal(invite: SipRequest, res: SipResponse): void {
     if (res.status >= 200 && res.status < 300) return this.on2xx(invite, res);
     if (this.state !== "early") return;
+    if (res.status === 503 && this.failOver(invite)) return;
     if ((res.status === 401 || res.status === 407) && this.authenticator && !this.cancelRequested && this.retries < MAX_RETRIES) {
       const next = this.authenticator.respond(res.status, challengesOf(res), authInput(invite), this.auth);
       if (next) {
@@ -197,6 +234,11 @@ export class OutgoingCall extends Call {
 
   private retry(previous: SipRequest): void {
     this.retries++;
+    this.resend(previous);
+  }
+
+  /** A new INVITE (next CSeq, new branch) without the early dialogs of the previous one. */
+  private resend(previous: SipRequest): void {
     for (const e of this.early.values()) this.ctx.unbind(e.dialog.key);
     this.early.clear();
     this.dialog = null;
@@ -206,17 +248,18 @@ export class OutgoingCall extends Call {
   private on2xx(invite: SipRequest, res: SipResponse): void {
     const tag = res.to.params.get("tag") ?? "";
     if (this.answeredTag === tag) return this.client.reAck(res);
-    const contact = this.ctx.contact(this.destination.transport);
+    const contact = this.ctx.contact(this.transport);
     if (this.answeredTag !== null || this.state === "terminated") {
       // RFC 3261 §13.2.2.4: a second dialog from a forking proxy is acknowledged and ended at once.
-      const fork = Dialog.fromUacResponse(invite, res, contact, this.destination.transport);
-      this.ctx.transactions.sendStateless(fork.createAck(invite), fork.nextHop()).catch(() => {});
-      void sendWithAuth(this.ctx.transactions, () => fork.createRequest("BYE"), () => fork.nextHop(), this.authenticator).catch(() => {});
+      const fork = Dialog.fromUacResponse(invite, res, contact, this.transport);
+      const hop = () => fork.resolveNextHop(this.ctx.resolver);
+      Promise.resolve(hop()).then((dest) => this.ctx.transactions.sendStateless(fork.createAck(invite), dest)).catch(() => {});
+      void sendWithAuth(this.ctx.transactions, () => fork.createRequest("BYE"), hop, this.authenticator).catch(() => {});
       return;
     }
     this.answeredTag = tag;
     const existing = this.early.get(tag)?.dialog;
-    const dialog = existing ?? Dialog.fromUacResponse(invite, res, contact, this.destination.transport);
+    const dialog = existing ?? Dialog.fromUacResponse(invite, res, contact, this.transport);
     if (existing) existing.confirmFromResponse(res);
     for (const [t, e] of this.early) if (t !== tag) this.ctx.unbind(e.dialog.key);
     this.early.clear();

@@ -32,7 +32,7 @@ export function addAuthHeaders(req: SipRequest, auth: AuthorizationHeader[]): vo
  * sent pre-emptively. `onTx` sees each transaction (an INVITE's owner ACKs its 2xx there).
  */
 export async function sendWithAuth(
-  transactions: TransactionLayer, build: () => SipRequest, dest: () => Destination,
+  transactions: TransactionLayer, build: () => SipRequest, dest: () => Destination | Promise<Destination>,
   authenticator: DigestAuthenticator | undefined,
   onTx?: (tx: ClientTransaction, request: SipRequest) => void,
 ): Promise<SentRequest> {
@@ -41,7 +41,7 @@ export async function sendWithAuth(
     const request = build();
     auth = round === 0 && authenticator ? authenticator.authorize(authInput(request)) : auth;
     addAuthHeaders(request, auth);
-    const tx = transactions.sendRequest(request, dest());
+    const tx = transactions.sendRequest(request, await dest());
     onTx?.(tx, request);
     const response = await finalResponse(tx);
     if ((response.status === 401 || response.status === 407) && authenticator && round < MAX_AUTH_ROUNDS) {

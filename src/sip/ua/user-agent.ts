@@ -9,6 +9,7 @@ import {
 import type { InviteServerTransaction, ServerTransaction, TransactionLayer } from "../transaction/index.ts";
 import { bracketHost, type Endpoint, type TransportProtocol } from "../transport/types.ts";
 import { dialogKey } from "../dialog/index.ts";
+import { SipResolver, systemDnsLookup } from "../dns/index.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 import { TypedEmitter } from "../../util/typed-emitter.ts";
 import { createLogger } from "../../observability/log.ts";
@@ -48,6 +49,8 @@ export interface UserAgentOptions {
   maxCalls?: number;
   /** In-dialog requests matching no dialog from untrusted sources are dropped instead of answered 481. */
   isTrusted?: (source: Endpoint) => boolean;
+  /** Host names in targets and routes (default: the system's DNS resolvers). */
+  resolver?: SipResolver;
 }
 
 export interface UserAgentEvents {
@@ -89,6 +92,7 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
       unbind: (key) => this.unbind(key),
       forget: (call) => this.forget(call),
       log,
+      resolver: opts.resolver ?? new SipResolver({ lookup: systemDnsLookup(), clock: opts.clock }),
     };
     this.transactions.on("request", (req, tx, source) => {
       try { this.onRequest(req, tx, source); }
