@@ -57,6 +57,7 @@ export class CallPlane implements CallCarrier {
       ua: {
         userAgent: `avsplit/${VERSION}`,
         sessionTimer: config.sip.session_expires_s === 0 ? false : { sessionExpires: config.sip.session_expires_s },
+        hopTimeoutMs: config.sip.hop_timeout_ms,
       },
     });
     const pool = new PortPool({ range: config.media.rtp_ports, host: config.media.bind_address });

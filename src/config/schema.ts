@@ -44,6 +44,8 @@ const sip = z.strictObject({
   rate_limit_burst: z.number().int().positive().default(200),
   /** DNS servers for trunk host names (RFC 3263 SRV, A/AAAA); empty = the system's resolvers. */
   dns_servers: z.array(dnsServer).default([]),
+  /** An INVITE target that answers nothing within this is left for the trunk's next SRV/A target (Timer B otherwise). */
+  hop_timeout_ms: z.number().int().min(200).max(32_000).default(2000),
 });
 
 const media = z.strictObject({

@@ -19,6 +19,8 @@ export interface CallContext {
   decisionTimeoutMs: number;
   /** An incoming call not answered or rejected within this gets 480. */
   ringTimeoutMs: number;
+  /** An INVITE hop that has sent nothing at all within this is given up for the next RFC 3263 target, if any. */
+  hopTimeoutMs: number;
   /** Our Contact header value for a transport. */
   contact(transport: TransportProtocol): string;
   /** Route in-dialog requests and stray responses of this dialog key to the call. */

@@ -15,6 +15,7 @@ import type { HostQuery } from "../dns/index.ts";
 import { DigestAuthenticator, type AuthorizationHeader, type DigestCredentials } from "../auth/index.ts";
 import { Call } from "./call.ts";
 import type { CallContext } from "./call-context.ts";
+import type { TimerHandle } from "../../util/clock.ts";
 import { sdpOf, SDP_TYPE, textBody } from "./body.ts";
 import { hasOptionTag } from "./capabilities.ts";
 import { authInput, challengesOf, sendWithAuth } from "./request-sender.ts";
@@ -58,6 +59,8 @@ export class OutgoingCall extends Call {
   private alternatives: Endpoint[] = [];
   /** The current hop sent a provisional beyond 100: it is alive, no failover any more. */
   private progressed = false;
+  /** Armed while the current hop has answered nothing and another one is left. */
+  private hopTimer: TimerHandle | undefined;
   private readonly early = new Map<string, EarlyDialog>();
   private readonly authenticator: DigestAuthenticator | undefined;
   private auth: AuthorizationHeader[] = [];
@@ -137,11 +140,16 @@ export class OutgoingCall extends Call {
     this.progressed = false;
     const tx = this.ctx.transactions.sendRequest(invite, this.destination!) as InviteClientTransaction;
     this.tx = tx;
+    this.armHopTimer(tx, invite);
     tx.on("provisional", (res) => {
+      this.clearHopTimer();
       if (res.status > 100) this.progressed = true;
       this.guard(res, () => this.onProvisional(invite, res));
     });
-    tx.on("final", (res) => this.guard(res, () => this.onFinal(invite, res)));
+    tx.on("final", (res) => {
+      this.clearHopTimer();
+      this.guard(res, () => this.onFinal(invite, res));
+    });
     tx.once("timeout", (res) => this.failOver(invite) || this.fail(res));
     tx.once("transport-error", (err) => {
       this.ctx.log.warn("INVITE transport error", { callId: this.callId, destination: this.destination, err });
@@ -149,8 +157,30 @@ export class OutgoingCall extends Call {
     });
   }
 
+  /**
+   * A hop that answers nothing at all (a dead host: UDP gives no error) is abandoned after hopTimeoutMs when another
+   * target is left; its transaction is ended so a late answer from it is not taken for this call's.
+   */
+  private armHopTimer(tx: InviteClientTransaction, invite: SipRequest): void {
+    this.clearHopTimer();
+    if (this.alternatives.length === 0) return;
+    this.hopTimer = this.ctx.clock.setTimeout(() => {
+      this.hopTimer = undefined;
+      if (this.tx !== tx || tx.state !== "calling") return;
+      this.ctx.log.info("INVITE hop silent", { callId: this.callId, destination: this.destination, afterMs: this.ctx.hopTimeoutMs });
+      if (this.failOver(invite)) tx.terminate();
+    }, this.ctx.hopTimeoutMs);
+  }
+
+  private clearHopTimer(): void {
+    if (this.hopTimer === undefined) return;
+    this.ctx.clock.clearTimeout(this.hopTimer);
+    this.hopTimer = undefined;
+  }
+
   /** RFC 3263 §4.3: this hop timed out, failed or answered 503 before ringing: the INVITE goes to the next one. */
   private failOver(previous: SipRequest): boolean {
+    this.clearHopTimer();
     if (this.alternatives.length === 0 || this.state !== "early" || this.cancelRequested || this.progressed) return false;
     const failed = this.destination;
     this.destination = this.alternatives.shift();

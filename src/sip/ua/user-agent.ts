@@ -45,6 +45,11 @@ export interface UserAgentOptions {
   decisionTimeoutMs?: number;
   /** An incoming call neither answered nor rejected within this gets 480 (default 180 s). */
   ringTimeoutMs?: number;
+  /**
+   * An INVITE hop that answers nothing (not even 100 Trying) within this is abandoned for the next SRV/A target
+   * when there is one (default 2 s; like Kamailio's fr_timer used for failover) instead of waiting out Timer B.
+   */
+  hopTimeoutMs?: number;
   /** Calls at most; further INVITEs get 503 (default 10 000). */
   maxCalls?: number;
   /** In-dialog requests matching no dialog from untrusted sources are dropped instead of answered 481. */
@@ -83,6 +88,7 @@ export class SipUserAgent extends TypedEmitter<UserAgentEvents> {
       userAgent: opts.userAgent,
       decisionTimeoutMs: opts.decisionTimeoutMs ?? 10_000,
       ringTimeoutMs: opts.ringTimeoutMs ?? 180_000,
+      hopTimeoutMs: opts.hopTimeoutMs ?? 2_000,
       contact: (transport) => {
         const local = opts.transport.localEndpoint(transport);
         const param = transport === "udp" ? "" : `;transport=${transport}`;

@@ -53,3 +53,30 @@ test("a call cancelled while DNS is still answering sends nothing and ends cance
   expect(await ended).toMatchObject({ reason: "cancelled", status: 487 });
   expect(net.log).toEqual([]);
 });
+
+test("the first SRV target answers nothing at all: after hopTimeoutMs (not Timer B) the INVITE goes to the next, the silent one is given up", async () => {
+  const net = new MemoryNetwork();
+  const resolver = new SipResolver({ lookup: ccZone(), clock: net.clock });
+  const a = makeUa(net, "A", "127.0.0.1", { resolver, hopTimeoutMs: 2000 });
+  const b2 = makeUa(net, "B2", "127.0.0.3"); // nothing listens on b1 (127.0.0.2): UDP into the void
+  b2.on("incoming", (c) => void c.answer(SDP_B));
+  const out = a.invite({ target: "sip:110@cc.test", from: "<sip:a@127.0.0.1>", sdp: SDP_A });
+  await net.advance(1900);
+  expect(out.state).toBe("early");
+  await net.advance(200);
+  expect(out.state).toBe("established");
+  // T1 retransmissions at 0.5 and 1.5 s, then nothing more to b1 (its transaction ended), however long we wait.
+  await net.advance(30_000, 500);
+  expect(net.lines((r) => r.from === "A" && r.line === "INVITE")).toEqual(["A>127.0.0.2:5060 INVITE", "A>127.0.0.2:5060 INVITE", "A>127.0.0.2:5060 INVITE", "A>B2 INVITE"]);
+  await out.bye();
+});
+
+test("a single target that answers nothing is not given up early: Timer B decides (408)", async () => {
+  const net = new MemoryNetwork();
+  const a = makeUa(net, "A", "127.0.0.1", { hopTimeoutMs: 2000 });
+  const out = a.invite({ target: "sip:110@127.0.0.9", from: "<sip:a@127.0.0.1>", sdp: SDP_A });
+  const failed = new Promise<number>((resolve) => out.on("failed", (info) => resolve(info.status)));
+  await net.advance(33_000, 500);
+  expect(await failed).toBe(408);
+  expect(net.lines((r) => r.from === "A" && r.line === "INVITE").length).toBe(7);
+});
