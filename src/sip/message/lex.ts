@@ -191,11 +191,11 @@ export function splitList(value: string): string[] {
 }
 
 /**
- * Parses `*( SEMI generic-param )` starting at s[i] (which must be ";" or end of the value).
- * Names are lowercased; values are kept as written (quoted strings keep their quotes); LWS around
- * ";" and "=" is allowed. Returns the filled map. `what` names the header in error codes.
+ * Parses `*( SEMI generic-param )` starting at s[i] (which must be ";" or end of the value) into `params`, or
+ * only checks them when `params` is null. Names are lowercased; values are kept as written (quoted strings keep
+ * their quotes); LWS around ";" and "=" is allowed. `what` names the header in error codes.
  */
-export function parseParams(s: string, i: number, params: Map<string, string | null>, what: string): void {
+export function parseParams(s: string, i: number, params: Map<string, string | null> | null, what: string): void {
   const n = s.length;
   i = skipWs(s, i);
   while (i < n) {
@@ -204,30 +204,32 @@ export function parseParams(s: string, i: number, params: Map<string, string | n
     const nameStart = i;
     while (i < n && isTokenChar(s.charCodeAt(i))) i++;
     if (i === nameStart) throw new SipParseError(`bad-header:${what}`, `${what}: empty parameter name`);
-    const name = COMMON_PARAMS.find(s, nameStart, i) ?? lowerAscii(s.slice(nameStart, i));
+    const nameEnd = i;
     i = skipWs(s, i);
-    let value: string | null = null;
+    let vStart = -1;
     if (i < n && s.charCodeAt(i) === 0x3d) {
       i = skipWs(s, i + 1);
+      vStart = i;
       if (s.charCodeAt(i) === 0x22) {
-        const end = endOfQuoted(s, i);
-        if (end < 0) throw new SipParseError(`bad-header:${what}`, `${what}: unterminated quoted parameter`);
-        value = s.slice(i, end);
-        i = end;
+        i = endOfQuoted(s, i);
+        if (i < 0) throw new SipParseError(`bad-header:${what}`, `${what}: unterminated quoted parameter`);
       } else {
-        const vStart = i;
         while (i < n) {
           const c = s.charCodeAt(i);
           if (c >= 128 || GEN_VALUE[c] !== 1) break;
           i++;
         }
-        if (i === vStart) throw new SipParseError(`bad-header:${what}`, `${what}: empty value for ${name}`);
-        value = s.slice(vStart, i);
+        if (i === vStart) throw new SipParseError(`bad-header:${what}`, `${what}: empty value for ${paramName(s, nameStart, nameEnd)}`);
       }
+      if (params !== null) params.set(paramName(s, nameStart, nameEnd), s.slice(vStart, i));
       i = skipWs(s, i);
-    }
-    params.set(name, value);
+    } else if (params !== null) params.set(paramName(s, nameStart, nameEnd), null);
   }
+}
+
+/** s[start, end) lowercased, without slicing when it is a common parameter name. */
+function paramName(s: string, start: number, end: number): string {
+  return COMMON_PARAMS.find(s, start, end) ?? lowerAscii(s.slice(start, end));
 }
 
 export function formatParams(params: Map<string, string | null>): string {
@@ -247,6 +249,17 @@ function hexVal(c: number): number {
 
 const utf8 = new TextDecoder("utf-8");
 const utf8enc = new TextEncoder();
+
+/** Throws what percentDecode(s.slice(start, end), what) would throw, without decoding. */
+export function checkEscapes(s: string, start: number, end: number, what: string): void {
+  for (let i = start; i < end; i++) {
+    if (s.charCodeAt(i) !== 0x25) continue;
+    if (i + 2 >= end || hexVal(s.charCodeAt(i + 1)) < 0 || hexVal(s.charCodeAt(i + 2)) < 0) {
+      throw new SipParseError(`bad-uri`, `${what}: bad %-escape`);
+    }
+    i += 2;
+  }
+}
 
 /** Resolves %XX escapes (as UTF-8). Throws on a malformed escape. */
 export function percentDecode(s: string, what: string): string {

@@ -1,12 +1,12 @@
 /**
  * SIP requests and responses (RFC 3261 §7). Typed accessors parse header values on each call and return fresh
- * objects; the first call may receive the value the parser already built while validating (never shared).
+ * objects (the parser only checked them, see parseMessage).
  */
 import { Buffer } from "node:buffer";
 import { SipParseError } from "./errors.ts";
 import { SipHeaders } from "./headers.ts";
-import { isTokenChar, parseBoundedInt, skipBlanks, skipWs, splitList } from "./lex.ts";
-import { parseNameAddr, type NameAddr } from "./name-addr.ts";
+import { isTokenChar, parseBoundedInt, skipBlanks, skipWs } from "./lex.ts";
+import { parseContacts, parseNameAddr, type NameAddr } from "./name-addr.ts";
 import { formatUri, type SipUri } from "./uri.ts";
 import { parseVia, type Via } from "./via.ts";
 
@@ -42,26 +42,6 @@ export function parseCSeq(value: string): CSeq {
   return { seq, method: value.slice(method, methodEnd) };
 }
 
-/** Contact entries of all Contact lines; the REGISTER wildcard `*` is skipped. */
-function parseContacts(all: string): NameAddr[] {
-  const out: NameAddr[] = [];
-  for (const v of splitList(all)) if (v !== "*") out.push(parseNameAddr(v, "Contact"));
-  return out;
-}
-
-const firstOf = (name: string) => (h: SipHeaders) => h.get(name);
-
-/** Accessors whose parse the parser performs anyway (see SipMessage.prime): header name, raw text, parser. */
-const PRIMED = {
-  from: ["From", firstOf("From"), (v: string): NameAddr => parseNameAddr(v, "From")],
-  to: ["To", firstOf("To"), (v: string): NameAddr => parseNameAddr(v, "To")],
-  topVia: ["Via", firstOf("Via"), (v: string): Via => parseVia(v)[0]],
-  cseq: ["CSeq", firstOf("CSeq"), parseCSeq],
-  contact: ["Contact", (h: SipHeaders) => h.joined("Contact") ?? "", parseContacts],
-} as const;
-type PrimedKey = keyof typeof PRIMED;
-type Primed<K extends PrimedKey> = ReturnType<(typeof PRIMED)[K][2]>;
-
 /** The message as received, kept only when it is byte for byte what serialize() would write. */
 interface Received {
   /** Start line, header lines each ending in CRLF, CRLF, body. */
@@ -84,37 +64,6 @@ export abstract class SipMessage {
   }
 
   abstract startLine(): string;
-
-  /** Values parsed while validating, each handed to the first accessor call only (callers may mutate results). */
-  private stash: Partial<Record<PrimedKey, { raw: string; value: unknown }>> | null = null;
-
-  /**
-   * Parser hook: parses `key` now (throwing SipParseError like the accessor would) and keeps the value for the
-   * first accessor call, so validation at parse time costs nothing extra later.
-   */
-  prime<K extends PrimedKey>(key: K): Primed<K> {
-    const raw = this.rawOf(key);
-    const value = PRIMED[key][2](raw);
-    (this.stash ??= {})[key] = { raw, value };
-    return value as Primed<K>;
-  }
-
-  private take<K extends PrimedKey>(key: K): Primed<K> {
-    const raw = this.rawOf(key);
-    const kept = this.stash?.[key];
-    if (kept !== undefined && kept.raw === raw) {
-      this.stash![key] = undefined;
-      return kept.value as Primed<K>;
-    }
-    return PRIMED[key][2](raw) as Primed<K>;
-  }
-
-  private rawOf(key: PrimedKey): string {
-    const [name, raw] = PRIMED[key];
-    const v = raw(this.headers);
-    if (v === undefined) throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
-    return v;
-  }
 
   private received: Received | null = null;
 
@@ -139,15 +88,15 @@ export abstract class SipMessage {
   }
 
   get cseq(): CSeq {
-    return this.take("cseq");
+    return parseCSeq(this.required("CSeq"));
   }
 
   get from(): NameAddr {
-    return this.take("from");
+    return parseNameAddr(this.required("From"), "From");
   }
 
   get to(): NameAddr {
-    return this.take("to");
+    return parseNameAddr(this.required("To"), "To");
   }
 
   /** Every via-parm, top first, across all Via header lines. */
@@ -159,12 +108,12 @@ export abstract class SipMessage {
   }
 
   get topVia(): Via {
-    return this.take("topVia");
+    return parseVia(this.required("Via"))[0];
   }
 
   /** Contact entries; [] when absent or for the REGISTER wildcard `*`. */
   get contact(): NameAddr[] {
-    return this.take("contact");
+    return parseContacts(this.headers.joined("Contact") ?? "");
   }
 
   get maxForwards(): number | null {

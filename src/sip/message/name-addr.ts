@@ -1,7 +1,7 @@
 /** name-addr / addr-spec with header parameters: From, To, Contact, Route, P-Asserted-Identity ... (RFC 3261 §20.10). */
 import { SipParseError } from "./errors.ts";
-import { endOfQuoted, formatParams, isToken, isTokenChar, isWs, parseParams, quote, skipWs, unquote } from "./lex.ts";
-import { formatUri, parseUri, type SipUri } from "./uri.ts";
+import { endOfQuoted, formatParams, isToken, isTokenChar, isWs, parseParams, quote, skipWs, splitList, unquote } from "./lex.ts";
+import { checkUri, formatUri, parseUri, type SipUri } from "./uri.ts";
 
 export interface NameAddr {
   /** Unquoted, unescaped display name; null when absent. */
@@ -12,6 +12,28 @@ export interface NameAddr {
 }
 
 export function parseNameAddr(text: string, what = "name-addr"): NameAddr {
+  return readNameAddr(text, what, true)!;
+}
+
+/** Throws the SipParseError parseNameAddr(text, what) would throw, without building the value (validation at parse time). */
+export function checkNameAddr(text: string, what: string): void {
+  readNameAddr(text, what, false);
+}
+
+/** Contact entries of the Contact lines `all` (joined by ", "); the REGISTER wildcard `*` is skipped. */
+export function parseContacts(all: string): NameAddr[] {
+  const out: NameAddr[] = [];
+  for (const v of splitList(all)) if (v !== "*") out.push(readNameAddr(v, "Contact", true)!);
+  return out;
+}
+
+/** Throws the SipParseError parseContacts(all) would throw, without building the values. */
+export function checkContacts(all: string): void {
+  for (const v of splitList(all)) if (v !== "*") readNameAddr(v, "Contact", false);
+}
+
+/** The name-addr in `text`; with `build` false it is only checked, and null is returned. */
+function readNameAddr(text: string, what: string, build: boolean): NameAddr | null {
   const s = text;
   const n = s.length;
   let i = skipWs(s, 0);
@@ -20,7 +42,7 @@ export function parseNameAddr(text: string, what = "name-addr"): NameAddr {
   if (s.charCodeAt(i) === 0x22) {
     const end = endOfQuoted(s, i);
     if (end < 0) throw new SipParseError(`bad-header:${what}`, `${what}: unterminated quoted display name`);
-    displayName = unquote(s.slice(i, end));
+    displayName = build ? unquote(s.slice(i, end)) : "";
     i = skipWs(s, end);
     if (s.charCodeAt(i) !== 0x3c) throw new SipParseError(`bad-header:${what}`, `${what}: expected '<' after display name`);
   }
@@ -46,15 +68,16 @@ export function parseNameAddr(text: string, what = "name-addr"): NameAddr {
       throw new SipParseError(`bad-header:${what}`, `${what}: URI with '?' or ',' must be enclosed in <>`);
     }
   }
-  let uri: SipUri;
+  let uri: SipUri | null = null;
   try {
-    uri = parseUri(uriText);
+    if (build) uri = parseUri(uriText);
+    else checkUri(uriText);
   } catch (err) {
     throw new SipParseError(`bad-header:${what}`, `${what}: ${(err as Error).message}`);
   }
-  const params = new Map<string, string | null>();
+  const params = uri === null ? null : new Map<string, string | null>();
   parseParams(s, i, params, what);
-  return { displayName, uri, params };
+  return uri === null || params === null ? null : { displayName, uri, params };
 }
 
 /** Index of the '<' of a name-addr, or -1 for an addr-spec (a ';' or '"' comes first, or no '<'). */

@@ -5,8 +5,9 @@ import { knownName, knownNameAsWritten, SipHeaders, type NameInfo } from "./head
 import { isToken, isTokenChar, parseBoundedInt, skipBlanks, trimLws } from "./lex.ts";
 import { resolveLimits, type ParseLimits } from "./limits.ts";
 import { SipRequest, SipResponse } from "./message.ts";
+import { checkContacts, checkNameAddr } from "./name-addr.ts";
 import { isSupportedScheme, parseUri, type SipUri } from "./uri.ts";
-import { parseVia } from "./via.ts";
+import { checkVia, parseVia } from "./via.ts";
 
 /** Request-URI stand-in on a request attached to a SipParseError whose own Request-URI was unusable. */
 const PLACEHOLDER_URI = "sip:invalid.invalid";
@@ -20,19 +21,26 @@ interface Head {
 const CRLFCRLF = Buffer.from("\r\n\r\n");
 const LFLF = Buffer.from("\n\n");
 
+// Buffer's byte-sequence search and decoding work on any Uint8Array: wrapping one in a Buffer costs more
+const bufferIndexOf = Buffer.prototype.indexOf;
+const bufferLastIndexOf = Buffer.prototype.lastIndexOf;
+const bufferToString = Buffer.prototype.toString;
+
 /** Locates the header block, tolerating bare-LF line ends. */
-export function findHead(buf: Buffer, from: number): Head {
+export function findHead(buf: Uint8Array, from: number): Head {
   let start = from;
   while (start < buf.length && (buf[start] === 0x0d || buf[start] === 0x0a)) start++;
-  const crlf = buf.indexOf(CRLFCRLF, start);
+  const crlf = bufferIndexOf.call(buf, CRLFCRLF, start);
   if (crlf >= 0) {
     // a bare-LF blank line may come first; only the bytes before the CRLFCRLF need a look (a stream buffer
-    // may hold many messages after it)
-    const lf = buf.subarray(start, crlf).indexOf(LFLF);
-    if (lf >= 0) return { start, end: start + lf, bodyStart: start + lf + 2 };
+    // may hold many messages after it): a backward search from there, then the first one when there is one
+    if (crlf - start >= 2 && bufferLastIndexOf.call(buf, LFLF, crlf - 1) >= start) {
+      const lf = bufferIndexOf.call(buf.subarray(start, crlf), LFLF, 0);
+      return { start, end: start + lf, bodyStart: start + lf + 2 };
+    }
     return { start, end: crlf, bodyStart: crlf + 4 };
   }
-  const lf = buf.indexOf(LFLF, start);
+  const lf = bufferIndexOf.call(buf, LFLF, start);
   if (lf >= 0) return { start, end: lf, bodyStart: lf + 2 };
   return { start, end: buf.length, bodyStart: -1 };
 }
@@ -49,10 +57,9 @@ export function parseMessage(data: Uint8Array, limits?: Partial<ParseLimits>): S
 
 function parse(data: Uint8Array, limits: ParseLimits): SipRequest | SipResponse {
   if (data.length > limits.maxBytes) throw new SipParseError("too-large", `message of ${data.length} bytes`, 513);
-  const buf = data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
-  const head = findHead(buf, 0);
+  const head = findHead(data, 0);
   if (head.start >= data.length) throw new SipParseError("empty", "only CR/LF (keep-alive)");
-  const text = buf.toString("utf8", head.start, head.end);
+  const text: string = bufferToString.call(data, "utf8", head.start, head.end);
 
   const nl = text.indexOf("\n");
   const firstLine = stripCr(nl < 0 ? text : text.slice(0, nl));
@@ -67,8 +74,9 @@ function parse(data: Uint8Array, limits: ParseLimits): SipRequest | SipResponse 
     // One copy holds head and body: the body is a view of it, and serialize() may re-send it whole. A plain
     // Uint8Array made by its constructor: Buffer#slice (data may be a Buffer) would alias the receive buffer.
     const headLength = head.bodyStart - head.start;
-    const copy = new Uint8Array(data.subarray(head.start, head.bodyStart + bodyLength(data, head, headers)));
-    msg.body = new Uint8Array(copy.buffer, headLength, copy.length - headLength); // cheaper than subarray in Bun
+    const end = head.bodyStart + bodyLength(data, head, headers);
+    const copy = new Uint8Array(head.start === 0 && end === data.length ? data : data.subarray(head.start, end));
+    msg.body = copy.subarray(headLength);
     validate(msg);
     // Re-sendable when the start line and every header line are in serialize() form, the head ends in CRLFCRLF
     // and it was valid UTF-8 (U+FFFD: bytes that were not would be written back differently).
@@ -241,21 +249,26 @@ function bodyLength(data: Uint8Array, head: Head, headers: SipHeaders): number {
 /** Headers that must appear once (RFC 4475 §3.3.8); Max-Forwards at most once. */
 const SINGLE = ["From", "To", "Call-ID", "CSeq", "Max-Forwards"] as const;
 
-/** Eager checks of the headers every layer relies on (RFC 3261 §8.1.1, RFC 4475 §3.1.2). */
+/**
+ * Eager checks of the headers every layer relies on (RFC 3261 §8.1.1, RFC 4475 §3.1.2): each accessor of these
+ * would throw the same error, but the checks build no values (the accessors do, when called).
+ */
 function validate(msg: SipRequest | SipResponse): void {
   const h = msg.headers;
   // only the top Via is ever interpreted here; the others are copied verbatim into responses
-  msg.prime("topVia");
+  const topVia = h.get("Via");
+  if (topVia === undefined) throw new SipParseError("missing-header:Via", "missing Via header");
+  checkVia(topVia);
   for (const name of SINGLE) {
     const count = h.count(name);
     if (count > 1) throw new SipParseError(`bad-header:${name}`, `${count} ${name} headers`);
     if (count === 0 && name !== "Max-Forwards") throw new SipParseError(`missing-header:${name}`, `missing ${name} header`);
   }
   msg.callId;
-  const cseq = msg.prime("cseq");
-  msg.prime("from");
-  msg.prime("to");
-  msg.prime("contact");
+  const cseq = msg.cseq;
+  checkNameAddr(h.get("From")!, "From"); // present: counted above
+  checkNameAddr(h.get("To")!, "To");
+  checkContacts(h.joined("Contact") ?? "");
   if (msg instanceof SipResponse) return;
   if (cseq.method !== msg.method) {
     throw new SipParseError("bad-header:CSeq", `CSeq method ${cseq.method} does not match ${msg.method}`);

@@ -1,6 +1,6 @@
 /** SIP/SIPS/tel URIs (RFC 3261 §19.1, §25.1; RFC 3966; IPv6 references per RFC 5118). */
 import { SipParseError } from "./errors.ts";
-import { COMMON_PARAMS, lowerAscii, parseBoundedInt, percentDecode, percentEncode } from "./lex.ts";
+import { checkEscapes, COMMON_PARAMS, lowerAscii, percentDecode, percentEncode } from "./lex.ts";
 
 /** Other absolute URIs (urn:service:sos in an emergency call's To, RFC 5031; isbn:...) are kept opaque. */
 export type UriScheme = "sip" | "sips" | "tel" | (string & {});
@@ -51,14 +51,25 @@ function bad(text: string, why: string): SipParseError {
 }
 
 export function parseUri(text: string): SipUri {
+  return readUri(text, true)!;
+}
+
+/** Throws the SipParseError parseUri(text) would throw, without building the URI (validation at parse time). */
+export function checkUri(text: string): void {
+  readUri(text, false);
+}
+
+/** The URI in `text`; with `build` false it is only checked, and null is returned. */
+function readUri(text: string, build: boolean): SipUri | null {
   const colon = text.indexOf(":");
   if (colon <= 0) throw bad(text, "no scheme");
   const scheme = schemeOf(text, colon);
   if (scheme === null) throw bad(text, "bad scheme");
   if (!URI_TEXT.test(text)) throw bad(text, "illegal character");
-  if (scheme === "sip" || scheme === "sips") return parseSipUri(scheme, text, colon + 1);
-  if (scheme === "tel") return parseTelUri(text, colon + 1);
+  if (scheme === "sip" || scheme === "sips") return readSipUri(scheme, text, colon + 1, build);
+  if (scheme === "tel") return readTelUri(text, colon + 1, build);
   if (colon + 1 === text.length) throw bad(text, "empty URI");
+  if (!build) return null;
   return { scheme, user: text.slice(colon + 1), password: null, host: "", port: null, params: new Map(), headers: new Map() };
 }
 
@@ -79,7 +90,7 @@ export function isSupportedScheme(scheme: string): boolean {
   return scheme === "sip" || scheme === "sips" || scheme === "tel" || scheme === "urn";
 }
 
-function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUri {
+function readSipUri(scheme: "sip" | "sips", text: string, start: number, build: boolean): SipUri | null {
   let user: string | null = null;
   let password: string | null = null;
   let i = start;
@@ -90,60 +101,67 @@ function parseSipUri(scheme: "sip" | "sips", text: string, start: number): SipUr
     if (pw > at) pw = -1;
     const userEnd = pw >= 0 ? pw : at;
     if (userEnd === start) throw bad(text, "empty user");
-    user = unescaped(text, start, userEnd, escaped, "user");
-    if (pw >= 0) password = unescaped(text, pw + 1, at, escaped, "password");
+    user = unescaped(text, start, userEnd, escaped, "user", build);
+    if (pw >= 0) password = unescaped(text, pw + 1, at, escaped, "password", build);
     i = at + 1;
   }
   let end = i;
   const n = text.length;
-  let host: string;
   let port: number | null = null;
   if (text.charCodeAt(i) === 0x5b) {
     const close = text.indexOf("]", i);
     if (close < 0 || !isIpv6(text.slice(i + 1, close))) throw bad(text, "bad IPv6 reference");
-    host = text.slice(i, close + 1);
     end = close + 1;
   } else {
     end = scanHostname(text, i);
     if (end < 0) throw bad(text, "bad host");
-    host = text.slice(i, end);
   }
+  const hostEnd = end;
   if (end < n && text.charCodeAt(end) === 0x3a) {
     const pStart = end + 1;
     end = pStart;
     while (end < n && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
-    port = parsePort(text.slice(pStart, end));
+    port = portAt(text, pStart, end);
     if (port === null) throw bad(text, "bad port");
   }
-  const params = new Map<string, string | null>();
-  const headers = new Map<string, string>();
+  const params = build ? new Map<string, string | null>() : null;
+  const headers = build ? new Map<string, string>() : null;
   if (end < n) {
     const c = text.charCodeAt(end);
     if (c !== 0x3b && c !== 0x3f) throw bad(text, `unexpected character after host at ${end}`);
     const q = text.indexOf("?", end);
     if (c === 0x3b) parseUriParams(text, end + 1, q < 0 ? n : q, params, escaped);
-    if (q >= 0) parseUriHeaders(text, text.slice(q + 1), headers);
+    if (q >= 0) parseUriHeaders(text, text.slice(q + 1), headers ?? new Map());
   }
-  return { scheme, user, password, host, port, params, headers };
+  if (params === null || headers === null) return null;
+  return { scheme, user, password, host: text.slice(i, hostEnd), port, params, headers };
 }
 
-function parseTelUri(text: string, start: number): SipUri {
+function readTelUri(text: string, start: number, build: boolean): SipUri | null {
   const semi = text.indexOf(";", start);
   const number = text.slice(start, semi < 0 ? text.length : semi);
   if (number.length === 0 || /[^0-9A-Fa-f*#+\-.()pPwW]/.test(number)) throw bad(text, "bad telephone number");
-  const params = new Map<string, string | null>();
+  const params = build ? new Map<string, string | null>() : null;
   if (semi >= 0) parseUriParams(text, semi + 1, text.length, params, text.indexOf("%", semi) >= 0);
+  if (params === null) return null;
   return { scheme: "tel", user: number, password: null, host: "", port: null, params, headers: new Map() };
 }
 
-/** text[start, end) with %-escapes resolved; `escaped` false says the URI holds no '%' (spares the search). */
-function unescaped(text: string, start: number, end: number, escaped: boolean, what: string): string {
+/**
+ * text[start, end) with %-escapes resolved; `escaped` false says the URI holds no '%' (spares the search).
+ * With `build` false the escapes are only checked, and null is returned.
+ */
+function unescaped(text: string, start: number, end: number, escaped: boolean, what: string, build: boolean): string | null {
+  if (!build) {
+    if (escaped) checkEscapes(text, start, end, what);
+    return null;
+  }
   const s = text.slice(start, end);
   return escaped ? percentDecode(s, what) : s;
 }
 
-/** The `;`-separated parameters in text[start, end) (`escaped`: see unescaped()). */
-function parseUriParams(text: string, start: number, end: number, params: Map<string, string | null>, escaped: boolean): void {
+/** The `;`-separated parameters in text[start, end) into `params`, or only checked when it is null (`escaped`: see unescaped()). */
+function parseUriParams(text: string, start: number, end: number, params: Map<string, string | null> | null, escaped: boolean): void {
   let nextEq = text.indexOf("=", start); // first "=" at or after i, -1 if none: valueless parameters cost no rescan
   for (let i = start; i <= end; ) {
     let semi = text.indexOf(";", i);
@@ -152,9 +170,14 @@ function parseUriParams(text: string, start: number, end: number, params: Map<st
     const eq = nextEq >= 0 && nextEq < semi ? nextEq : -1;
     const nameEnd = eq < 0 ? semi : eq;
     if (nameEnd === i) throw bad(text, "empty parameter name");
-    const common = escaped ? undefined : COMMON_PARAMS.find(text, i, nameEnd);
-    const name = common ?? lowerAscii(unescaped(text, i, nameEnd, escaped, "parameter"));
-    params.set(name, eq < 0 ? null : unescaped(text, eq + 1, semi, escaped, "parameter"));
+    if (params === null) {
+      unescaped(text, i, nameEnd, escaped, "parameter", false);
+      if (eq >= 0) unescaped(text, eq + 1, semi, escaped, "parameter", false);
+    } else {
+      const common = escaped ? undefined : COMMON_PARAMS.find(text, i, nameEnd);
+      const name = common ?? lowerAscii(unescaped(text, i, nameEnd, escaped, "parameter", true)!);
+      params.set(name, eq < 0 ? null : unescaped(text, eq + 1, semi, escaped, "parameter", true));
+    }
     i = semi + 1;
   }
 }
@@ -177,9 +200,12 @@ function parseUriHeaders(text: string, s: string, headers: Map<string, string>):
   }
 }
 
-/** A port: 1 to 5 digits, at most 65535. */
-export function parsePort(s: string): number | null {
-  return s.length > 5 ? null : parseBoundedInt(s, 65535);
+/** The port written as the digits text[start, end): 1 to 5 of them, at most 65535; null otherwise. */
+export function portAt(text: string, start: number, end: number): number | null {
+  if (end === start || end - start > 5) return null;
+  let port = 0;
+  for (let i = start; i < end; i++) port = port * 10 + text.charCodeAt(i) - 0x30;
+  return port <= 65535 ? port : null;
 }
 
 /**

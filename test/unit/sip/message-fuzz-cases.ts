@@ -100,10 +100,18 @@ export function exercise(data: Uint8Array): Outcome {
     const formatted = parseMessage(data);
     formatted.headers = formatted.headers.clone();
     if (!Buffer.from(wire).equals(Buffer.from(formatted.serialize()))) throw new Error("re-sent bytes differ from the formatted message");
-    const touch = [() => m.vias, () => m.contact, () => m.from, () => m.to, () => m.maxForwards, () => m.callId];
-    for (const t of touch) {
+    // parseMessage checked these without building them: the accessors that build them must then succeed
+    const validated = [() => m.topVia, () => m.cseq, () => m.from, () => m.to, () => m.contact, () => m.callId];
+    for (const read of validated) {
       try {
-        t();
+        read();
+      } catch (err) {
+        throw new Error(`accessor failed on a message parseMessage accepted: ${String(err)}`);
+      }
+    }
+    for (const read of [() => m.vias, () => m.maxForwards]) {
+      try {
+        read();
       } catch (err) {
         if (!(err instanceof SipParseError)) throw err;
       }
