@@ -4,7 +4,6 @@
  * SessionEvent. A leg that ends takes down exactly what depends on it: the caller or the call center
  * ending ends the session; the agent's video leg ending leaves the call running.
  */
-import { randomBytes } from "node:crypto";
 import { Bridge, MediaEndpoint } from "../media/relay/index.ts";
 import { MEDIA_CONTROL_CONTENT_TYPE, parseMediaControl } from "../media/keyframe/index.ts";
 import {
@@ -15,6 +14,7 @@ import type { CallerLocation } from "../sip/ua/index.ts";
 import type { SipResponse } from "../sip/message/index.ts";
 import { sdpOf, type IncomingCall, type IncomingRefer, type RemoteOffer, type TerminationInfo } from "../sip/ua/index.ts";
 import { CallCenterLeg } from "./callcenter-leg.ts";
+import { SessionLegs } from "./session-legs.ts";
 import { callerLocationOf } from "./caller-location.ts";
 import { createLogger } from "../observability/log.ts";
 import { agentFrom } from "./agent-identity.ts";
@@ -24,7 +24,8 @@ import { callerVideoOffer, callerVideoPolicy, clockRatesOf, payloadMap, pointEnd
 import { SessionSetupError, statusForCaller } from "./setup-error.ts";
 import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
 import { RtcpReporter } from "./rtcp-reporter.ts";
-import { requestKeyframeOnce, SessionRecording } from "./recording.ts";
+import { requestKeyframeOnce, type RecordedStream } from "./recording.ts";
+import { RecordingControl } from "./recording-control.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
 
@@ -49,12 +50,12 @@ export class Session {
   private callerOffer: SessionDescription;
   private audioBridge: Bridge | undefined;
   private video: VideoLink | undefined;
-  private readonly legIds = new Map<LegKind, string>();
+  private readonly legs: SessionLegs;
   private readonly callerOrigin;
   private readonly ccOrigin;
   private readonly sdes = sdesPolicy();
   private rtcp: RtcpReporter | undefined;
-  private recording: SessionRecording | undefined;
+  private readonly recording: RecordingControl;
   private ended = false;
   private hangups: Promise<void> = Promise.resolve();
   private readonly onEndCallbacks: (() => void)[] = [];
@@ -76,6 +77,14 @@ export class Session {
     this.startedAt = ctx.clock.now();
     this.callerOrigin = createOrigin({ address: ctx.mediaAddress });
     this.ccOrigin = createOrigin({ address: ctx.mediaAddress });
+    this.legs = new SessionLegs({ sessionId: this.id, clock: ctx.clock, emit: (e) => ctx.emit(e), statsOf: (kind) => this.legStats(kind) });
+    this.recording = new RecordingControl({
+      sessionId: this.id, policy: ctx.recording, clock: ctx.clock,
+      connected: () => this.state === "connected",
+      streams: () => this.recordedStreams(),
+      // The agent's video link has its own keyframe requester; without one, ask the caller once.
+      requestKeyframe: (video) => (this.video ? this.video.requestCallerKeyframe(true) : requestKeyframeOnce(video, ctx.clock)),
+    });
   }
 
   get hasVideo(): boolean { return this.callerVideo !== undefined && this.videoStream() !== undefined; }
@@ -120,7 +129,7 @@ export class Session {
   private begin(trunkName: string): void {
     const { ctx } = this;
     ctx.emit({ type: "session.created", sessionId: this.id, at: this.startedAt, kind: this.kind, callerNumber: this.callerNumber, callerDisplayName: this.callerDisplayName, trunk: trunkName });
-    this.legStarted("caller", this.caller.callId, `${this.caller.request.from.uri.host}`);
+    this.legs.started("caller", this.caller.callId, `${this.caller.request.from.uri.host}`);
     const located = callerLocationOf(this.caller.request);
     if (located) {
       this.location = located.location;
@@ -149,10 +158,10 @@ export class Session {
       callerDisplayName: this.callerDisplayName, sipHost: ctx.sipHost, offer: split.offer,
     });
     this.callcenter = leg;
-    this.legStarted("callcenter", leg.callId, trunk.uri);
+    this.legs.started("callcenter", leg.callId, trunk.uri);
     leg.on("ringing", (status) => {
       this.setState("ringing");
-      this.legState("callcenter", "ringing", status);
+      this.legs.state("callcenter", "ringing", status);
       if (!this.audioBridge) this.caller.progress(180);
     });
     leg.on("early-media", (answer, stream) => this.onCallCenterEarlyMedia(answer, stream));
@@ -188,11 +197,10 @@ export class Session {
     const { leg, progress } = from.transfer(refer, target);
     leg.on("answered", (_answer, stream) => {
       const old = this.callcenter!;
-      const oldLegId = this.legIds.get("callcenter");
-      if (oldLegId) this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId: oldLegId, kind: "callcenter", reason: "transferred" });
+      this.legs.ended("callcenter", "transferred", { stats: null });
       this.callcenter = leg;
-      this.legStarted("callcenter", leg.callId, target);
-      this.legState("callcenter", "connected");
+      this.legs.started("callcenter", leg.callId, target);
+      this.legs.state("callcenter", "connected");
       const remote = remoteMediaOf(stream);
       if (remote) this.ccAudio.setRemote(remote);
       this.audioBridge?.resync();
@@ -250,7 +258,7 @@ export class Session {
     this.audioBridge?.resync();
     offer.accept(serializeSdp(answer.answer));
     if (hadVideo !== this.hasVideo) {
-      this.recordNewMedia();
+      this.recording.mediaChanged();
       this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: this.hasVideo ? "added" : "removed", by: "caller" });
       if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
     }
@@ -297,9 +305,9 @@ export class Session {
     void this.caller.answer(serializeSdp(this.callerLocal!)).then((ok) => {
       if (!ok) return;
       this.setState("connected");
-      this.legState("caller", "connected");
-      this.legState("callcenter", "connected");
-      if (this.ctx.recording?.mode === "all") this.recordUnlessFailing();
+      this.legs.state("caller", "connected");
+      this.legs.state("callcenter", "connected");
+      this.recording.answered();
       const agent = agentFrom(response, this.trunk!.agentFrom);
       if (agent) this.bindAgent(agent, "callcenter");
       else log.info("the call center's answer names no agent: waiting for manual binding", { session: this.id });
@@ -327,7 +335,7 @@ export class Session {
       return { outcome: "rejected", status: result.ok ? 488 : result.status };
     }
     this.adoptCallerOffer(offer, streams, index, "local");
-    this.recordNewMedia();
+    this.recording.mediaChanged();
     this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "added", by });
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
     return { outcome: "added", status: 200 };
@@ -342,7 +350,7 @@ export class Session {
     const result = await this.caller.reinvite(serializeSdp(offer));
     const streams = result.ok && result.sdp ? this.readCallerAnswer(offer, result.sdp) : undefined;
     if (streams) this.adoptCallerOffer(offer, streams, video.index, "reject");
-    this.recordNewMedia();
+    this.recording.mediaChanged();
     this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "removed", by });
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
   }
@@ -366,50 +374,20 @@ export class Session {
     return this.callerStreams.find((s) => s.kind === "video" && s.accepted && s.codec);
   }
 
-  get isRecording(): boolean { return this.recording?.active === true; }
+  get isRecording(): boolean { return this.recording.active; }
 
-  /**
-   * Starts recording the caller's audio and video (mode "all": at answer; "on-demand": when asked). Returns the
-   * recording id. Throws SessionSetupError when the mode forbids it or the call is not connected.
-   */
-  startRecording(by: string): string {
-    const policy = this.ctx.recording;
-    if (!policy || policy.mode === "none") throw new SessionSetupError(409, "recording is turned off on this node");
-    if (this.state !== "connected") throw new SessionSetupError(409, "the call is not connected");
-    if (this.recording?.active) return this.recording.id;
+  /** Recording on request (mode "on-demand"); returns the recording id. Throws SessionSetupError. */
+  startRecording(by: string): string { return this.recording.start(by); }
+  stopRecording(by: string): void { this.recording.stop(by); }
+
+  /** The caller's audio and video endpoints with the streams negotiated on them now. */
+  private recordedStreams(): { audio?: RecordedStream; video?: RecordedStream } {
     const audio = this.callerStreams[this.plan.audioIndex];
-    const videoStream = this.videoStream();
-    const video = videoStream && this.callerVideo && !this.callerVideo.closed ? { endpoint: this.callerVideo, stream: videoStream } : undefined;
-    try {
-      this.recording = new SessionRecording(policy.storage, this.id, by, audio && { endpoint: this.callerAudio, stream: audio }, video, this.ctx.clock.now());
-    } catch (err) {
-      log.error("recording could not start", { session: this.id, err });
-      throw new SessionSetupError(500, `recording could not start: ${(err as Error).message}`);
-    }
-    if (this.video) this.video.requestCallerKeyframe(true);
-    else if (video) requestKeyframeOnce(video, this.ctx.clock);
-    return this.recording.id;
-  }
-
-  /** Stops an on-demand recording. In mode "all" every call is recorded to its end: refused. */
-  stopRecording(by: string): void {
-    if (this.ctx.recording?.mode === "all") throw new SessionSetupError(409, "every call is recorded on this node (mode all)");
-    this.recording?.stop("stopped", by);
-  }
-
-  /** The caller's media changed (video added or removed): the recording goes on in a new file with the new streams. */
-  private recordNewMedia(): void {
-    if (!this.recording?.active) return;
-    this.recording.stop("media changed", "system");
-    this.recordUnlessFailing();
-  }
-
-  private recordUnlessFailing(): void {
-    try {
-      this.startRecording("system");
-    } catch {
-      // logged by startRecording: the call goes on unrecorded
-    }
+    const video = this.videoStream();
+    return {
+      audio: audio && { endpoint: this.callerAudio, stream: audio },
+      video: video && this.callerVideo && !this.callerVideo.closed ? { endpoint: this.callerVideo, stream: video } : undefined,
+    };
   }
 
   /** Binds the session to an agent (from the call center's answer, a transfer, or by hand); the previous agent loses the video. */
@@ -443,7 +421,7 @@ export class Session {
       state: this.state,
       video: this.state === "connected" && this.hasVideo,
       recording: this.isRecording,
-      recordingMode: this.ctx.recording?.mode ?? "none",
+      recordingMode: this.recording.mode,
       location: this.location,
       iceServers: this.ctx.webrtc.iceServers,
     };
@@ -464,15 +442,15 @@ export class Session {
       sendSipInfo: (type, body) => void this.caller.info(type, body).catch(() => undefined),
     });
     this.video = link;
-    const legId = this.legStarted("agent", null, agentId);
-    link.on("connected", () => this.legState("agent", "connected"));
+    const legId = this.legs.started("agent", null, agentId);
+    link.on("connected", () => this.legs.state("agent", "connected"));
     link.on("closed", (reason) => {
       if (this.video === link) this.video = undefined;
       // A join that failed (ICE/DTLS timeout under load, network): the widget is told again so it re-offers.
       if (reason !== "local" && reason !== "remote" && this.agentId === agentId && this.state === "connected") {
         this.ctx.agents.send(agentId, { type: "session", session: this.view() });
       }
-      this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind: "agent", reason, stats: { ...link.stats } as unknown as Record<string, unknown> });
+      this.legs.ended("agent", reason, { legId, stats: { ...link.stats } as unknown as Record<string, unknown> });
     });
     return link.accept(offerSdp);
   }
@@ -481,18 +459,6 @@ export class Session {
     if (!this.video) return;
     log.debug("closing agent video", { session: this.id, reason });
     this.video.close("local");
-  }
-
-  private legStarted(kind: LegKind, callId: string | null, remote: string | null): string {
-    const legId = `${this.id}.${kind}.${randomBytes(3).toString("hex")}`;
-    this.legIds.set(kind, legId);
-    this.ctx.emit({ type: "leg.started", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, callId, remote });
-    return legId;
-  }
-
-  private legState(kind: LegKind, state: "ringing" | "connected", status?: number): void {
-    const legId = this.legIds.get(kind);
-    if (legId) this.ctx.emit({ type: "leg.state", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, state, status });
   }
 
   private setState(state: SessionState, reason?: string): void {
@@ -509,9 +475,7 @@ export class Session {
   }
 
   private onLegTerminated(kind: "caller" | "callcenter", info: TerminationInfo): void {
-    const legId = this.legIds.get(kind);
-    if (legId) this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: this.ctx.clock.now(), legId, kind, reason: info.reason, status: info.status, stats: this.legStats(kind) });
-    this.legIds.delete(kind);
+    this.legs.ended(kind, info.reason, { status: info.status });
     // The user agent rejects a caller leg on its own only when nobody answered it within its ring timeout.
     const why = kind === "caller" && info.reason === "rejected" ? `caller not answered within the ring timeout (${info.status})` : `${kind} ${info.reason}`;
     void this.end(why, kind, info.status);
@@ -540,17 +504,13 @@ export class Session {
     }
     if (this.callcenter && from !== "callcenter") hangups.push(this.callcenter.hangup());
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "unbound", sessionId: this.id, reason });
-    this.recording?.stop(`session ended (${from})`, "system");
+    this.recording.end(`session ended (${from})`);
     this.video?.close("local");
     this.rtcp?.close();
     this.audioBridge?.close();
-    const now = this.ctx.clock.now();
-    for (const [kind, legId] of this.legIds) {
-      if (kind !== "agent") this.ctx.emit({ type: "leg.ended", sessionId: this.id, at: now, legId, kind, reason: from === kind ? reason : `session ended: ${reason}`, stats: this.legStats(kind) });
-    }
-    this.legIds.clear();
+    this.legs.endAll((kind) => (from === kind ? reason : `session ended: ${reason}`));
     for (const e of [this.callerAudio, this.callerVideo, this.ccAudio]) e?.close();
-    this.ctx.emit({ type: "session.ended", sessionId: this.id, at: now, reason });
+    this.ctx.emit({ type: "session.ended", sessionId: this.id, at: this.ctx.clock.now(), reason });
     for (const cb of this.onEndCallbacks) cb();
     this.hangups = Promise.allSettled(hangups).then(() => undefined);
     return this.hangups;
