@@ -12,7 +12,7 @@ import { createLogger } from "../observability/log.ts";
 import type { Clock } from "../util/clock.ts";
 import type { AuditLog } from "./audit-log.ts";
 import type { Db } from "./db.ts";
-import { streamChunks } from "./evidence.ts";
+import { fileDigest } from "./file-digest.ts";
 import { isSafeSessionId, type MediaFileRecord } from "./media-files.ts";
 import { mediaFiles } from "./schema.ts";
 
@@ -83,14 +83,7 @@ export class RecordingStore implements RecordingStorage {
       this.audit.append({ type: "recording.stopped", actor: result.by, sessionId: rec.sessionId, ts: this.clock.now(), data: { ...stopped, discarded: "no media" } });
       return;
     }
-    const file = Bun.file(absolute);
-    const hash = new Bun.CryptoHasher("sha256");
-    let bytes = 0;
-    for await (const chunk of streamChunks(file.stream())) {
-      hash.update(chunk);
-      bytes += chunk.length;
-    }
-    const sha256 = hash.digest("hex");
+    const { sha256, bytes } = await fileDigest(absolute);
     const row: MediaFileRecord = { id, sessionId: rec.sessionId, kind: "recording", path: rec.path, mime: RECORDING_MIME, bytes, sha256, createdAt: rec.startedAt, deletedAt: null };
     this.sqlite.transaction(() => {
       this.db.insert(mediaFiles).values(row).run();

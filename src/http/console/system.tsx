@@ -12,7 +12,7 @@ import { Layout } from "../../../admin-ui/views/layout.tsx";
 import { texts } from "../../../admin-ui/i18n.ts";
 import type { AuditLog } from "../../store/audit-log.ts";
 import { hasStagedRestore, stageRestore } from "../../store/backup.ts";
-import { streamChunks } from "../../store/evidence.ts";
+import { fileDigest } from "../../store/file-digest.ts";
 import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
 import { utcTime } from "./form-values.ts";
@@ -95,8 +95,7 @@ export function systemRoutes(deps: { system: SystemSource; audit: AuditLog; data
     const name = `backup-${new Date().toISOString().replace(/[:.]/g, "-")}.db`;
     const target = join(backupDir, name);
     deps.system.backup(target);
-    const bytes = statSync(target).size;
-    deps.audit.append({ type: "system.backup", actor: c.get("user")!.username, data: { file: name, bytes, sha256: await sha256(target) } });
+    deps.audit.append({ type: "system.backup", actor: c.get("user")!.username, data: { file: name, ...(await fileDigest(target)) } });
     for (const old of backups().slice(KEEP)) rmSync(join(backupDir, old.name), { force: true });
     return c.redirect("/console/system", 303);
   });
@@ -115,15 +114,16 @@ export function systemRoutes(deps: { system: SystemSource; audit: AuditLog; data
     if (!(file instanceof File) || file.size === 0) return page(c, { error: "no file" }, 400);
     if (file.size > MAX_UPLOAD) return page(c, { error: texts(c.get("lang")).restoreTooLarge }, 400);
     const upload = join(deps.dataDir, `restore-upload-${randomBytes(6).toString("hex")}.db`);
-    await Bun.write(upload, file);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    await Bun.write(upload, bytes);
     try {
       stageRestore(upload, deps.dataDir);
     } catch (err) {
       rmSync(upload, { force: true });
       return page(c, { error: (err as Error).message }, 400);
     }
-    const digest = new Bun.CryptoHasher("sha256").update(await file.arrayBuffer()).digest("hex");
-    deps.audit.append({ type: "system.restore-staged", actor: c.get("user")!.username, data: { file: file.name, bytes: file.size, sha256: digest } });
+    const sha256 = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+    deps.audit.append({ type: "system.restore-staged", actor: c.get("user")!.username, data: { file: file.name, bytes: bytes.length, sha256 } });
     return page(c, { info: texts(c.get("lang")).restoreStaged });
   });
   return app;
@@ -131,9 +131,3 @@ export function systemRoutes(deps: { system: SystemSource; audit: AuditLog; data
 
 const pick = (s: { size: number; mtimeMs: number }) => ({ bytes: s.size, mtimeMs: s.mtimeMs });
 const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
-
-async function sha256(path: string): Promise<string> {
-  const hash = new Bun.CryptoHasher("sha256");
-  for await (const chunk of streamChunks(Bun.file(path).stream())) hash.update(chunk);
-  return hash.digest("hex");
-}
