@@ -7,6 +7,7 @@
  * StunProtocol.transport (UdpTransport).{socket, onData}.
  */
 import type { Socket } from "node:dgram";
+import { FdDatagramSender } from "../media/ports/fd-datagram-sender.ts";
 import { WebRtcLegError } from "./errors.ts";
 
 export interface WeriftUdpTransport {
@@ -80,12 +81,15 @@ export type SyncUdpSend = (data: Uint8Array, port: number, address: string) => b
 /**
  * Bun's node:dgram Socket wraps a native Bun UDP socket (state.handle.socket) whose send() is synchronous and
  * skips node:dgram's per-send address lookup, which defers the actual send (so dgram.send() reads the buffer
- * after it returns). Returns that send, or undefined when the runtime does not have this shape (e.g. Node).
+ * after it returns). With the native socket's fd, datagrams leave through libc sendto (as on SIP legs). Returns that
+ * send, or undefined when the runtime does not have this shape (e.g. Node).
  */
 export function syncUdpSend(socket: Socket): SyncUdpSend | undefined {
   const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === "state symbol");
   const native = key && (socket as unknown as Record<symbol, { handle?: { socket?: unknown } }>)[key]?.handle?.socket as
-    | { send?: (d: Uint8Array, p: number, a: string) => boolean } | undefined;
+    | { send?: (d: Uint8Array, p: number, a: string) => boolean; fd?: unknown } | undefined;
   const send = native?.send;
-  return typeof send === "function" ? (d, p, a) => send.call(native, d, p, a) === true : undefined;
+  if (typeof send !== "function") return undefined;
+  const nativeSend: SyncUdpSend = (d, p, a) => send.call(native, d, p, a) === true;
+  return typeof native?.fd === "number" ? FdDatagramSender.for(native.fd, nativeSend) : nativeSend;
 }

@@ -1,21 +1,25 @@
 /**
  * One bound UDP socket of a media port, on Bun.udpSocket.
  * Chosen over node:dgram by measurement (docs/bench/relay.md): ~20 % less CPU per relayed packet under Bun.
- * Bun.udpSocket has no receive-buffer option; receive-buffer.ts sets SO_RCVBUF on its fd instead.
+ * Bun.udpSocket has no receive-buffer option; receive-buffer.ts sets SO_RCVBUF on its fd instead, and datagrams
+ * leave through libc sendto on the same fd (fd-datagram-sender.ts), cheaper than Bun's send.
  */
 import type { udp } from "bun";
+import { FdDatagramSender, type DatagramSend } from "./fd-datagram-sender.ts";
 import { setReceiveBuffer } from "./receive-buffer.ts";
 
 /** Receives every datagram; `truncated` = larger than the receive buffer (MSG_TRUNC). */
 export type DatagramHandler = (data: Uint8Array, port: number, address: string, truncated: boolean) => void;
 
 const ignore: DatagramHandler = () => {};
+const closed: DatagramSend = () => false;
 
 export class MediaSocket {
   private handler: DatagramHandler = ignore;
   /** SO_RCVBUF as the kernel reports it after we set it; null = kernel default kept. */
   receiveBufferBytes: number | null = null;
   private socket: udp.Socket<"uint8array"> | null = null;
+  private sendDatagram: DatagramSend = closed;
 
   private constructor(readonly host: string, readonly port: number) {}
 
@@ -35,10 +39,17 @@ export class MediaSocket {
         error: () => undefined,
       },
     });
-    (ms as { port: number }).port = ms.socket.port;
+    const socket = ms.socket;
+    (ms as { port: number }).port = socket.port;
+    const bunSend: DatagramSend = (data, port, address) => socket.send(data, port, address);
     // `fd` exists at runtime but is missing from bun-types 1.4.5
-    const fd = (ms.socket as unknown as { fd?: unknown }).fd;
-    if (receiveBufferBytes > 0 && typeof fd === "number") ms.receiveBufferBytes = await setReceiveBuffer(fd, receiveBufferBytes);
+    const fd = (socket as unknown as { fd?: unknown }).fd;
+    if (typeof fd !== "number") {
+      ms.sendDatagram = bunSend;
+    } else {
+      if (receiveBufferBytes > 0) ms.receiveBufferBytes = setReceiveBuffer(fd, receiveBufferBytes);
+      ms.sendDatagram = FdDatagramSender.for(fd, bunSend);
+    }
     return ms;
   }
 
@@ -46,8 +57,7 @@ export class MediaSocket {
 
   /** false when the kernel send queue is full (the packet is dropped) or the socket is closed. */
   send(data: Uint8Array, port: number, address: string): boolean {
-    const s = this.socket;
-    return s !== null && s.send(data, port, address);
+    return this.sendDatagram(data, port, address);
   }
 
   get closed(): boolean { return this.socket === null; }
@@ -56,6 +66,7 @@ export class MediaSocket {
     const s = this.socket;
     if (!s) return;
     this.socket = null;
+    this.sendDatagram = closed;
     this.handler = ignore;
     s.close();
   }
