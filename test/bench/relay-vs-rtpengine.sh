@@ -6,8 +6,10 @@
 # usage: test/bench/relay-vs-rtpengine.sh            (or: bun test/bench/relay-vs-rtpengine.ts)
 # env:   SECS=2                              seconds of traffic per point
 #        POINTS="1:20000 1:50000 100:20000 100:50000 100:100000 100:150000 100:200000"   streams:offered-total-pps
+#        WARMUP_PPS=20000 WARMUP_SECS=1.5         warm-up over all streams before the points (not reported)
 #        RECOVER=20000                       after the last point, same streams/calls again at this rate (0 = skip)
-#        RELAYS="direct rtpengine bun-udp bun-dgram avsplit avsplit-defbuf"   (avsplit: pool default SO_RCVBUF 512 KiB; -defbuf: kernel default)
+#        RELAYS="direct rtpengine bun-udp bun-dgram bun-ffi avsplit avsplit-defbuf"   (avsplit: pool default SO_RCVBUF 512 KiB;
+#                                            -defbuf: kernel default; bun-ffi: minimal relay on raw sockets, no Bun event loop)
 #        PIN=1                               1: relay on CPU 1, sender+sink on CPU 0 (taskset); 0: no pinning
 #        NICE=0                              e.g. -10: relay+sender+sink get CPU priority over other processes
 #        RT=0                                1: relay runs SCHED_FIFO (chrt -f 10) - separates the relay's own latency from
@@ -21,10 +23,10 @@ if [ "${NICE:-0}" != 0 ] && [ -z "${RELAY_BENCH_SESSION:-}" ] && [ -e /proc/self
 fi
 [ "${NICE:-0}" != 0 ] && [ -w /proc/$$/autogroup ] && echo "${NICE}" > /proc/$$/autogroup
 HERE=$(cd "$(dirname "$0")/relay" && pwd)
-WORK=${WORK_DIR:-$(mktemp -d)}; mkdir -p "$WORK" && cp "$HERE"/*.c "$HERE"/*.mjs "$HERE"/relay-bun-udp.ts "$HERE"/rtpengine.conf "$WORK"/ && cd "$WORK" || exit 1
+WORK=${WORK_DIR:-$(mktemp -d)}; mkdir -p "$WORK" && cp "$HERE"/*.c "$HERE"/*.mjs "$HERE"/relay-bun-udp.ts "$HERE"/relay-bun-ffi.ts "$HERE"/rtpengine.conf "$WORK"/ && cd "$WORK" || exit 1
 SECS=${SECS:-2}; PIN=${PIN:-1}; RECOVER=${RECOVER:-20000}
 POINTS=${POINTS:-"1:20000 1:50000 100:20000 100:50000 100:100000 100:150000 100:200000"}
-RELAYS=${RELAYS:-"direct rtpengine bun-udp bun-dgram avsplit avsplit-defbuf"}
+RELAYS=${RELAYS:-"direct rtpengine bun-udp bun-dgram bun-ffi avsplit avsplit-defbuf"}
 BUN=${BUN:-$(command -v bun || echo "$HERE/../../../node_modules/.bin/bun")}
 SINK_PORT=50000; SRC_BASE=51000; A_BASE=41000; B_BASE=42000; NSOCK=100   # rtpengine 30000-40000, avsplit 43000-44999
 OUT=results/$(date +%Y%m%d-%H%M%S); mkdir -p "$OUT"
@@ -80,14 +82,16 @@ for relay in $RELAYS; do
                 for _ in $(seq 50); do node ng.mjs ping >/dev/null 2>&1 && break; sleep 0.1; done; echo ready >> "$LOG" ;;
     bun-udp)    $RCPU $BUN relay-bun-udp.ts $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
     bun-dgram)  $RCPU $BUN relay-dgram.mjs $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
+    bun-ffi)    $RCPU $BUN relay-bun-ffi.ts $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
     avsplit)    $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
     avsplit-defbuf) AVSPLIT_RCVBUF=0 $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-defbuf-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
     *) echo "unknown relay $relay" >&2; continue ;;
   esac
   [ -n "$RPID" ] && PIDS+=($RPID)
   waitfor "$LOG" ready && waitfor "$OUT/sink-$relay.jsonl" ready || { echo "skip $relay" >&2; continue; }
-  # warm-up (JIT, first-packet paths): 0.3 s at 5000 pps on one stream, run id 250, not reported
-  n=1; RUNID_SAVE=$RUNID; RUNID=249; setdst; $HCPU ./blast "$DST" 5000 0.3 200 $SRC_BASE 250 > /dev/null; sleep 0.2; teardown; RUNID=$RUNID_SAVE
+  # warm-up, not reported (run id 250): JIT tiers and first-packet paths, so points measure the steady state a
+  # long-running relay is in; 0.3 s at 5000 pps left the first point with avsplit's code still compiling
+  n=$NSOCK; RUNID_SAVE=$RUNID; RUNID=249; setdst; $HCPU ./blast "$DST" "${WARMUP_PPS:-20000}" "${WARMUP_SECS:-1.5}" 200 $SRC_BASE 250 > /dev/null; sleep 0.2; teardown; RUNID=$RUNID_SAVE
   last=${POINTS##* }
   for p in $POINTS; do
     n=${p%%:*}; rate=${p##*:}
