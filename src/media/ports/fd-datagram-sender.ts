@@ -1,11 +1,15 @@
 /**
  * Sends a UDP socket's datagrams with libc sendto on its fd, the sockaddr of the last destination kept prepared
- * (media goes to one peer for long stretches). Destinations that are not IPv4 literals, and any destination the
- * fd refuses while the socket's own send takes it (say, an IPv6-only socket), go through `fallback` from then on.
+ * (media goes to one peer for long stretches). Destinations that are not IPv4 literals, and sockets whose family
+ * does not take a sockaddr_in, go through `fallback` (the socket's own send) instead.
  */
 import { libcSocket, type LibcSocket, type PreparedAddress } from "./libc-socket.ts";
 
 export type DatagramSend = (data: Uint8Array, port: number, address: string) => boolean;
+
+const EINVAL = 22;
+const EAFNOSUPPORT = 97;
+const ECONNREFUSED = 111;
 
 interface Target { address: string; port: number; sockaddr: PreparedAddress | null }
 
@@ -15,8 +19,7 @@ export class FdDatagramSender {
   private constructor(private readonly libc: LibcSocket, private readonly fd: number, private readonly fallback: DatagramSend) {}
 
   /** The cheaper send for `fd`, or `fallback` itself when libc is unavailable. */
-  static for(fd: number, fallback: DatagramSend): DatagramSend {
-    const libc = libcSocket();
+  static for(fd: number, fallback: DatagramSend, libc: LibcSocket | null = libcSocket()): DatagramSend {
     if (libc === null) return fallback;
     const sender = new FdDatagramSender(libc, fd, fallback);
     return (data, port, address) => sender.send(data, port, address);
@@ -28,9 +31,14 @@ export class FdDatagramSender {
       t = this.target = { address, port, sockaddr: this.libc.prepareIPv4(address, port) };
     }
     if (t.sockaddr === null) return this.fallback(data, port, address);
-    if (this.libc.sendTo(this.fd, data, t.sockaddr)) return true;
-    if (!this.fallback(data, port, address)) return false; // a full send queue refuses both
-    t.sockaddr = null;
-    return true;
+    const err = this.libc.sendTo(this.fd, data, t.sockaddr);
+    if (err === 0) return true;
+    // an ICMP port-unreachable for an earlier datagram is reported once, by the next call: this one was not sent
+    if (err === ECONNREFUSED) return this.libc.sendTo(this.fd, data, t.sockaddr) === 0;
+    if (err === EAFNOSUPPORT || err === EINVAL) {
+      t.sockaddr = null;
+      return this.fallback(data, port, address);
+    }
+    return false; // queue full (EAGAIN), unreachable, not permitted: dropped, as the socket's own send would
   }
 }

@@ -4,7 +4,7 @@
  * address string on every call; sendto with a prepared sockaddr costs ~0.45 µs less per packet, docs/bench/relay.md).
  * Linux only: null elsewhere or when libc cannot be loaded, and callers keep Bun's own paths.
  */
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { dlopen, FFIType, ptr, read } from "bun:ffi";
 import { createLogger } from "../../observability/log.ts";
 
 const log = createLogger("media.ports");
@@ -20,8 +20,8 @@ export interface LibcSocket {
   setIntOption(fd: number, level: number, name: number, value: number): number | null;
   /** A sockaddr_in for an IPv4 literal (null for anything else: IPv6 and names stay on Bun's send). */
   prepareIPv4(address: string, port: number): PreparedAddress | null;
-  /** One datagram to a prepared sockaddr, never blocking; false when the kernel did not take it. */
-  sendTo(fd: number, data: Uint8Array, to: PreparedAddress): boolean;
+  /** One datagram to a prepared sockaddr, never blocking: 0 when the kernel took it, else the errno. */
+  sendTo(fd: number, data: Uint8Array, to: PreparedAddress): number;
 }
 
 let loaded: LibcSocket | null | undefined;
@@ -38,7 +38,9 @@ function load(): LibcSocket | null {
       setsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
       getsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
       sendto: { args: [FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i64 },
+      __errno_location: { args: [], returns: FFIType.ptr },
     });
+    const errno = () => read.i32(symbols.__errno_location()!);
     const value = new Int32Array(1);
     const len = new Uint32Array(1);
     const sendto = symbols.sendto;
@@ -59,7 +61,7 @@ function load(): LibcSocket | null {
         bytes.set(octets, 4);
         return { bytes, pointer: ptr(bytes) };
       },
-      sendTo: (fd, data, to) => sendto(fd, ptr(data), data.byteLength, MSG_DONTWAIT | MSG_NOSIGNAL, to.pointer, 16) >= 0,
+      sendTo: (fd, data, to) => (sendto(fd, ptr(data), data.byteLength, MSG_DONTWAIT | MSG_NOSIGNAL, to.pointer, 16) >= 0 ? 0 : errno()),
     };
   } catch (err) {
     log.warn("libc socket calls unavailable (bun:ffi); Bun's UDP send and the kernel default receive buffer are used", { err });

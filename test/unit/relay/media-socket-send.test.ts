@@ -72,16 +72,62 @@ describe("libc sockaddr preparation", () => {
 });
 
 describe("FdDatagramSender", () => {
-  test("a destination the fd refuses goes through the fallback from then on; a full queue refuses both", () => {
-    const calls: string[] = [];
-    let fallbackTakes = false;
-    const send = FdDatagramSender.for(-1, (_d, port, address) => { calls.push(`${address}:${port}`); return fallbackTakes; });
-    const packet = new Uint8Array([1]);
-    expect(send(packet, 5000, "127.0.0.1")).toBe(false); // fd -1: sendto fails, the fallback too
-    fallbackTakes = true;
-    expect(send(packet, 5000, "127.0.0.1")).toBe(true); // sendto tried again, fails; the fallback takes it
-    expect(send(packet, 5000, "127.0.0.1")).toBe(true); // straight to the fallback
-    expect(send(packet, 5002, "::1")).toBe(true); // not an IPv4 literal
-    expect(calls).toEqual(["127.0.0.1:5000", "127.0.0.1:5000", "127.0.0.1:5000", "::1:5002"]);
+  const libc = libcSocket()!;
+  /** libc with sendTo answering from `errnos` (0 = sent), one per call. */
+  const scripted = (errnos: number[]) => {
+    const calls: number[] = [];
+    return { calls, libc: { ...libc, sendTo: () => { const e = errnos.shift() ?? 0; calls.push(e); return e; } } };
+  };
+  const packet = new Uint8Array([1]);
+
+  test("an ICMP error reported for an earlier datagram costs a retry, not this packet", () => {
+    const { calls, libc: fake } = scripted([111, 0]);
+    const fallback: string[] = [];
+    const send = FdDatagramSender.for(3, (_d, p) => { fallback.push(String(p)); return true; }, fake);
+    expect(send(packet, 5000, "127.0.0.1")).toBe(true);
+    expect(calls).toEqual([111, 0]);
+    expect(fallback).toEqual([]);
+  });
+
+  test("a socket family that refuses sockaddr_in moves that destination to the socket's own send", () => {
+    const { calls, libc: fake } = scripted([97]);
+    const fallback: number[] = [];
+    const send = FdDatagramSender.for(3, (_d, p) => { fallback.push(p); return true; }, fake);
+    expect(send(packet, 5000, "127.0.0.1")).toBe(true);
+    expect(send(packet, 5000, "127.0.0.1")).toBe(true);
+    expect(calls).toEqual([97]);
+    expect(fallback).toEqual([5000, 5000]);
+  });
+
+  test("a full queue or an unreachable network drops the packet; names and IPv6 use the socket's own send", () => {
+    const { calls, libc: fake } = scripted([11, 101, 0]);
+    const fallback: string[] = [];
+    const send = FdDatagramSender.for(3, (_d, p, a) => { fallback.push(`${a}:${p}`); return true; }, fake);
+    expect(send(packet, 5000, "127.0.0.1")).toBe(false);
+    expect(send(packet, 5000, "127.0.0.1")).toBe(false);
+    expect(send(packet, 5000, "127.0.0.1")).toBe(true);
+    expect(send(packet, 5002, "::1")).toBe(true);
+    expect(send(packet, 5004, "media.example")).toBe(true);
+    expect(calls).toEqual([11, 101, 0]);
+    expect(fallback).toEqual(["::1:5002", "media.example:5004"]);
+  });
+
+  test("a real port-unreachable: the next packet to a live peer still arrives", async () => {
+    const s = await bound();
+    const dead = await UdpPeer.open();
+    const deadPort = dead.port;
+    dead.close();
+    const live = await UdpPeer.open();
+    open.push(live);
+    for (let i = 0; i < 3; i++) {
+      s.send(new Uint8Array([9]), deadPort, "127.0.0.1");
+      expect(s.send(new Uint8Array([i]), live.port, "127.0.0.1")).toBe(true);
+    }
+    expect([(await live.next()).data[0], (await live.next()).data[0], (await live.next()).data[0]]).toEqual([0, 1, 2]);
+  });
+
+  test("without libc the socket's own send is used as is", () => {
+    const fallback = () => true;
+    expect(FdDatagramSender.for(3, fallback, null)).toBe(fallback);
   });
 });
