@@ -30,7 +30,8 @@ export class FdDatagramSender {
     if (t === null || t.port !== port || t.address !== address) {
       t = this.target = { address, port, sockaddr: this.libc.prepareIPv4(address, port) };
     }
-    if (t.sockaddr === null) return this.fallback(data, port, address);
+    // bun:ffi has no pointer to empty memory: an empty datagram goes the socket's own way
+    if (t.sockaddr === null || data.byteLength === 0) return this.fallback(data, port, address);
     const err = this.libc.sendTo(this.fd, data, t.sockaddr);
     if (err === 0) return true;
     // an ICMP port-unreachable for an earlier datagram is reported once, by the next call: this one was not sent

@@ -25,6 +25,14 @@ describe("MediaSocket send", () => {
     expect(d.port).toBe(s.port);
   });
 
+  test("an empty datagram is sent too", async () => {
+    const s = await bound();
+    const peer = await UdpPeer.open();
+    open.push(peer);
+    expect(s.send(new Uint8Array(0), peer.port, "127.0.0.1")).toBe(true);
+    expect((await peer.next()).data.byteLength).toBe(0);
+  });
+
   test("follows a destination change packet by packet", async () => {
     const s = await bound();
     const a = await UdpPeer.open();
