@@ -9,7 +9,8 @@
 #        WARMUP_PPS=20000 WARMUP_SECS=1.5         warm-up over all streams before the points (not reported)
 #        RECOVER=20000                       after the last point, same streams/calls again at this rate (0 = skip)
 #        RELAYS="direct rtpengine bun-udp bun-dgram bun-ffi avsplit avsplit-defbuf"   (avsplit: pool default SO_RCVBUF 512 KiB;
-#                                            -defbuf: kernel default; bun-ffi: minimal relay on raw sockets, no Bun event loop)
+#                                            -defbuf: kernel default; bun-ffi: minimal relay on raw sockets, no Bun event loop;
+#                                            avsplit-ffi: avsplit's relay code on such sockets and loop, a design spike)
 #        PIN=1                               1: relay on CPU 1, sender+sink on CPU 0 (taskset); 0: no pinning
 #        NICE=0                              e.g. -10: relay+sender+sink get CPU priority over other processes
 #        RT=0                                1: relay runs SCHED_FIFO (chrt -f 10) - separates the relay's own latency from
@@ -23,7 +24,7 @@ if [ "${NICE:-0}" != 0 ] && [ -z "${RELAY_BENCH_SESSION:-}" ] && [ -e /proc/self
 fi
 [ "${NICE:-0}" != 0 ] && [ -w /proc/$$/autogroup ] && echo "${NICE}" > /proc/$$/autogroup
 HERE=$(cd "$(dirname "$0")/relay" && pwd)
-WORK=${WORK_DIR:-$(mktemp -d)}; mkdir -p "$WORK" && cp "$HERE"/*.c "$HERE"/*.mjs "$HERE"/relay-bun-udp.ts "$HERE"/relay-bun-ffi.ts "$HERE"/rtpengine.conf "$WORK"/ && cd "$WORK" || exit 1
+WORK=${WORK_DIR:-$(mktemp -d)}; mkdir -p "$WORK" && cp "$HERE"/*.c "$HERE"/*.mjs "$HERE"/relay-bun-udp.ts "$HERE"/rtpengine.conf "$WORK"/ && cd "$WORK" || exit 1
 SECS=${SECS:-2}; PIN=${PIN:-1}; RECOVER=${RECOVER:-20000}
 POINTS=${POINTS:-"1:20000 1:50000 100:20000 100:50000 100:100000 100:150000 100:200000"}
 RELAYS=${RELAYS:-"direct rtpengine bun-udp bun-dgram bun-ffi avsplit avsplit-defbuf"}
@@ -82,8 +83,9 @@ for relay in $RELAYS; do
                 for _ in $(seq 50); do node ng.mjs ping >/dev/null 2>&1 && break; sleep 0.1; done; echo ready >> "$LOG" ;;
     bun-udp)    $RCPU $BUN relay-bun-udp.ts $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
     bun-dgram)  $RCPU $BUN relay-dgram.mjs $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
-    bun-ffi)    $RCPU $BUN relay-bun-ffi.ts $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
+    bun-ffi)    $RCPU $BUN "$HERE/relay-bun-ffi.ts" $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
     avsplit)    $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
+    avsplit-ffi) $RCPU $BUN "$HERE/relay-avsplit-ffi.ts" $NSOCK $SINK_PORT "$OUT/avsplit-ffi-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
     avsplit-defbuf) AVSPLIT_RCVBUF=0 $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-defbuf-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
     *) echo "unknown relay $relay" >&2; continue ;;
   esac
