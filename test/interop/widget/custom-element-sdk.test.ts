@@ -62,4 +62,4 @@ test("<avsplit-agent> emits session-bound / video-started / session-ended, obeys
   await page.evaluate(() => document.querySelector("avsplit-agent")!.setAttribute("lang", "zh-CN"));
   expect(await page.textContent('avsplit-agent [data-avsplit="status"]')).toBe("等待来电");
   expect(await page.textContent('avsplit-agent [data-avsplit="hangup"]')).toBe("挂断");
-}, 30_000);
+}, 60_000);

@@ -56,8 +56,8 @@ export async function startCall(h: SplitHarness, scenarioDirPath: string, page: 
     "-sf", callerScenarioFile(scenarioDirPath, callerScenario), "-s", "110", "-i", "127.0.0.1", "-p", String(h.callerPort),
     "-mi", "127.0.0.1", "-mp", String(h.callerMediaPort), `127.0.0.1:${h.sipPort}`, "-m", "1",
   ], 40);
-  const sessionId = await bound;
   const done = Promise.all([caller.done, cc.done]);
+  const sessionId = await untilBound(bound, done);
   return {
     sessionId,
     done,
@@ -66,6 +66,22 @@ export async function startCall(h: SplitHarness, scenarioDirPath: string, page: 
       return done;
     },
   };
+}
+
+/** The bound session's id; fails with the sipp peers' output if they end first or nothing binds within 20 s. */
+async function untilBound(bound: Promise<string>, peers: Promise<[SippResult, SippResult]>): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no session was bound to the agent within 20 s")), 20_000);
+  });
+  const peersEnded = peers.then(([caller, cc]) => {
+    throw new Error(`the sipp peers ended before a session was bound:\ncaller ${caller.code}: ${caller.stdout}${caller.logs}\ncall center ${cc.code}: ${cc.stdout}${cc.logs}`);
+  });
+  try {
+    return await Promise.race([bound, timeout, peersEnded]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export const textOf = (page: Page, part: string) => page.evaluate((p) => document.querySelector(`[data-avsplit="${p}"]`)?.textContent ?? "", part);
