@@ -7,12 +7,11 @@
 import { Bridge, MediaEndpoint } from "../media/relay/index.ts";
 import { MEDIA_CONTROL_CONTENT_TYPE, parseMediaControl } from "../media/keyframe/index.ts";
 import {
-  createOrigin, formatWarning, mergeAnswers, parseSdp, serializeSdp, splitOffer, SdpError, withMediaAdded, withMediaRemoved,
+  createOrigin, formatWarning, mergeAnswers, parseSdp, serializeSdp, splitOffer, withMediaAdded, withMediaRemoved,
   type AnswerResult, type NegotiatedStream, type SessionDescription, type SplitPlan,
 } from "../sdp/index.ts";
-import type { CallerLocation } from "../sip/ua/index.ts";
 import type { SipResponse } from "../sip/message/index.ts";
-import { sdpOf, type IncomingCall, type IncomingRefer, type RemoteOffer, type TerminationInfo } from "../sip/ua/index.ts";
+import type { CallerLocation, IncomingCall, IncomingRefer, RemoteOffer, TerminationInfo } from "../sip/ua/index.ts";
 import { CallCenterLeg } from "./callcenter-leg.ts";
 import { SessionLegs } from "./session-legs.ts";
 import { callerLocationOf } from "./caller-location.ts";
@@ -26,6 +25,7 @@ import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
 import { RtcpReporter } from "./rtcp-reporter.ts";
 import { requestKeyframeOnce, type RecordedStream } from "./recording.ts";
 import { RecordingControl } from "./recording-control.ts";
+import { openSessionMedia } from "./session-media.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
 
@@ -92,35 +92,14 @@ export class Session {
 
   /** Takes an INVITE from a caller trunk: allocates media and calls the call center. Throws SessionSetupError. */
   static async start(ctx: SessionContext, caller: IncomingCall, trunkName: string): Promise<Session> {
-    const text = sdpOf(caller.request);
-    if (!text) throw new SessionSetupError(488, "the INVITE carries no SDP offer (late offer is not supported)");
-    let offer: SessionDescription;
-    try {
-      offer = parseSdp(text);
-    } catch (err) {
-      if (err instanceof SdpError) throw new SessionSetupError(488, `malformed SDP offer: ${err.message}`);
-      throw err;
-    }
+    const { offer, callerAudio, callerVideo, ccAudio } = await openSessionMedia(ctx, caller);
     const from = caller.request.from;
-    const number = from.uri.user ?? null;
-    const endpoint = (kind: "audio" | "video", label: string) =>
-      MediaEndpoint.create({ pool: ctx.pool, kind, rtcpMux: false, label, clock: ctx.clock, mediaTimeoutMs: kind === "audio" ? ctx.mediaTimeoutMs : 0 });
-    const hasVideo = offer.media.some((m) => m.kind === "video" && m.port !== 0);
-    // Bound in parallel: the call center's INVITE waits for these.
-    const results = await Promise.allSettled([
-      endpoint("audio", "caller-audio"),
-      hasVideo ? endpoint("video", "caller-video") : Promise.resolve(undefined),
-      endpoint("audio", "callcenter-audio"),
-    ]);
-    const failure = results.find((r) => r.status === "rejected");
     try {
-      if (failure) throw failure.reason;
-      const [callerAudio, callerVideo, ccAudio] = results.map((r) => (r as PromiseFulfilledResult<MediaEndpoint | undefined>).value);
-      const session = new Session(ctx, caller, offer, number, from.displayName, callerAudio!, callerVideo, ccAudio!);
+      const session = new Session(ctx, caller, offer, from.uri.user ?? null, from.displayName, callerAudio, callerVideo, ccAudio);
       session.begin(trunkName);
       return session;
     } catch (err) {
-      for (const r of results) if (r.status === "fulfilled") r.value?.close();
+      for (const e of [callerAudio, callerVideo, ccAudio]) e?.close();
       if (err instanceof SessionSetupError) throw err;
       throw new SessionSetupError(503, `no media resources: ${(err as Error).message}`);
     }
@@ -176,10 +155,7 @@ export class Session {
       if (leg === this.callcenter) this.onLegTerminated("callcenter", info);
     });
     leg.on("media-changed", (stream) => {
-      if (leg !== this.callcenter) return;
-      const remote = remoteMediaOf(stream);
-      if (remote) this.ccAudio.setRemote(remote);
-      this.audioBridge?.resync();
+      if (leg === this.callcenter) this.callCenterMediaMoved(stream);
     });
     leg.on("agent", (agentId) => {
       if (leg === this.callcenter && this.state === "connected") this.bindAgent(agentId, "transfer");
@@ -201,12 +177,17 @@ export class Session {
       this.callcenter = leg;
       this.legs.started("callcenter", leg.callId, target);
       this.legs.state("callcenter", "connected");
-      const remote = remoteMediaOf(stream);
-      if (remote) this.ccAudio.setRemote(remote);
-      this.audioBridge?.resync();
+      this.callCenterMediaMoved(stream);
       void progress?.notify(200, "OK").finally(() => void old.hangup());
     });
     this.watchCallCenter(leg);
+  }
+
+  /** The call center's audio now comes from (and goes to) `stream`'s address: a re-INVITE from it, or a transfer. */
+  private callCenterMediaMoved(stream: NegotiatedStream): void {
+    const remote = remoteMediaOf(stream);
+    if (remote) this.ccAudio.setRemote(remote);
+    this.audioBridge?.resync();
   }
 
   /** Our answer to a caller offer: the call center's audio choice plus our video. */
@@ -257,11 +238,7 @@ export class Session {
     this.applyCallerStreams(answer.streams);
     this.audioBridge?.resync();
     offer.accept(serializeSdp(answer.answer));
-    if (hadVideo !== this.hasVideo) {
-      this.recording.mediaChanged();
-      this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: this.hasVideo ? "added" : "removed", by: "caller" });
-      if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
-    }
+    if (hadVideo !== this.hasVideo) this.videoChanged(this.hasVideo ? "added" : "removed", "caller");
   }
 
   /**
@@ -314,8 +291,6 @@ export class Session {
     });
   }
 
-
-
   /**
    * 110 flow: the agent asks a voice caller for video. We re-INVITE the caller adding an H.264 m-line; the
    * phone asks its user. Resolves "added" when the caller accepted, "rejected" (with the status) when not.
@@ -327,17 +302,14 @@ export class Session {
       this.callerVideo = await MediaEndpoint.create({ pool: this.ctx.pool, kind: "video", rtcpMux: false, label: "caller-video", clock: this.ctx.clock });
     }
     const { offer, index } = withMediaAdded(this.callerLocal, callerVideoOffer({ address: this.ctx.mediaAddress, port: this.callerVideo.rtpPort }));
-    const result = await this.caller.reinvite(serializeSdp(offer));
-    const streams = result.ok && result.sdp ? this.readCallerAnswer(offer, result.sdp) : undefined;
+    const { result, streams } = await this.reofferCaller(offer);
     if (!streams?.[index]?.accepted) {
       this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "rejected", by });
       if (streams) this.adoptCallerOffer(offer, streams, index, "reject");
       return { outcome: "rejected", status: result.ok ? 488 : result.status };
     }
     this.adoptCallerOffer(offer, streams, index, "local");
-    this.recording.mediaChanged();
-    this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "added", by });
-    if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
+    this.videoChanged("added", by);
     return { outcome: "added", status: 200 };
   }
 
@@ -347,18 +319,24 @@ export class Session {
     if (!video || !this.callerLocal || this.state !== "connected") return;
     const offer = withMediaRemoved(this.callerLocal, video.index);
     this.closeVideo("video removed");
-    const result = await this.caller.reinvite(serializeSdp(offer));
-    const streams = result.ok && result.sdp ? this.readCallerAnswer(offer, result.sdp) : undefined;
+    const { streams } = await this.reofferCaller(offer);
     if (streams) this.adoptCallerOffer(offer, streams, video.index, "reject");
+    this.videoChanged("removed", by);
+  }
+
+  /** The caller's video came or went: the recording follows, it is journaled, and the agent's widget is told. */
+  private videoChanged(direction: "added" | "removed", by: string): void {
     this.recording.mediaChanged();
-    this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction: "removed", by });
+    this.ctx.emit({ type: "media.video", sessionId: this.id, at: this.ctx.clock.now(), direction, by });
     if (this.agentId) this.ctx.agents.send(this.agentId, { type: "session", session: this.view() });
   }
 
-  private readCallerAnswer(offer: SessionDescription, sdp: string): NegotiatedStream[] | undefined {
-    const streams = readAnswerSafely(offer, sdp);
-    if (!streams) log.warn("caller answered our re-offer with bad SDP", { session: this.id });
-    return streams;
+  /** Re-INVITEs the caller with `offer`; `streams` is its answer read against it (undefined: refused or bad SDP). */
+  private async reofferCaller(offer: SessionDescription) {
+    const result = await this.caller.reinvite(serializeSdp(offer));
+    const streams = result.ok && result.sdp ? readAnswerSafely(offer, result.sdp) : undefined;
+    if (result.ok && result.sdp && !streams) log.warn("caller answered our re-offer with bad SDP", { session: this.id });
+    return { result, streams };
   }
 
   /** Our re-offer was answered: it is now the session's SDP, and m-line `index` is routed as given. */
