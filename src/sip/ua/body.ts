@@ -31,9 +31,18 @@ export interface ConveyedLocation {
   byReference: string[];
 }
 
+/** A cid: URI's Content-ID (RFC 2392: %-escaped); a bad escape is taken as written, never thrown. */
+function decodeContentId(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function conveyedLocationOf(msg: SipMessage): ConveyedLocation {
   const uris = msg.headers.getAll("Geolocation").map((v) => /<([^>]*)>/.exec(v)?.[1]?.trim() ?? "").filter(Boolean);
-  const cids = uris.filter((u) => /^cid:/i.test(u)).map((u) => decodeURIComponent(u.slice(4)));
+  const cids = uris.filter((u) => /^cid:/i.test(u)).map((u) => decodeContentId(u.slice(4)));
   const byReference = uris.filter((u) => !/^cid:/i.test(u));
   const type = msg.headers.get("Content-Type");
   if (!type || !mediaType(type).startsWith("multipart/")) {

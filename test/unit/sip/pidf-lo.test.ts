@@ -69,6 +69,12 @@ describe("location conveyed in an INVITE (RFC 6442)", () => {
     expect(conveyed).toEqual({ byValue: [], byReference: ["https://lis.example.net/loc/42"] });
   });
 
+  test("a cid: with a broken %-escape is read as written, not thrown (the call must not fail on it)", () => {
+    const text = readFileSync(join(import.meta.dir, "../../fixtures/sip/volte-video-invite.sip"), "latin1")
+      .replace("Geolocation: <cid:pidf-lo@ue.ims.mnc001.mcc262.3gppnetwork.org>", "Geolocation: <cid:%zz@x>");
+    expect(conveyedLocationOf(parseMessage(new TextEncoder().encode(text)) as SipRequest)).toEqual({ byValue: [], byReference: [] });
+  });
+
   test("an INVITE without location conveys none; a broken PIDF-LO is reported with its error", () => {
     const plain = "INVITE sip:110@10.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:110@10.0.0.1>\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
     expect(callerLocationOf(parseMessage(new TextEncoder().encode(plain)) as SipRequest)).toBeNull();
