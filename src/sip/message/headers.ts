@@ -215,6 +215,7 @@ export class SipHeaders {
     this.names.push(info.name);
     this.keys.push(info.key);
     this.values.push(value);
+    this.edits++; // the received bytes are snapshotted after parsing: any later append invalidates them
   }
 
   /** Serialized header block (each line ends in CRLF); Content-Length is written as `contentLength`. */
