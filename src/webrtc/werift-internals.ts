@@ -91,5 +91,5 @@ export function syncUdpSend(socket: Socket): SyncUdpSend | undefined {
   const send = native?.send;
   if (typeof send !== "function") return undefined;
   const nativeSend: SyncUdpSend = (d, p, a) => send.call(native, d, p, a) === true;
-  return typeof native?.fd === "number" ? FdDatagramSender.for(native.fd, nativeSend) : nativeSend;
+  return FdDatagramSender.for(typeof native?.fd === "number" ? native.fd : null, nativeSend);
 }

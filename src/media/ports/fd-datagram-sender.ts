@@ -18,10 +18,20 @@ export class FdDatagramSender {
 
   private constructor(private readonly libc: LibcSocket, private readonly fd: number, private readonly fallback: DatagramSend) {}
 
-  /** The cheaper send for `fd`, or `fallback` itself when libc is unavailable. */
-  static for(fd: number, fallback: DatagramSend, libc: LibcSocket | null = libcSocket()): DatagramSend {
-    if (libc === null) return fallback;
-    const sender = new FdDatagramSender(libc, fd, fallback);
+  /**
+   * The cheaper send for `fd` (`fallback` alone when there is no fd or libc is unavailable). `fallback` may throw, as Bun's send does
+   * (EACCES for a broadcast address, a pending ECONNREFUSED): that counts as a refused datagram.
+   */
+  static for(fd: number | null, fallback: DatagramSend, libc: LibcSocket | null = libcSocket()): DatagramSend {
+    const safeFallback: DatagramSend = (data, port, address) => {
+      try {
+        return fallback(data, port, address);
+      } catch {
+        return false;
+      }
+    };
+    if (fd === null || libc === null) return safeFallback;
+    const sender = new FdDatagramSender(libc, fd, safeFallback);
     return (data, port, address) => sender.send(data, port, address);
   }
 

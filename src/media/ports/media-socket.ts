@@ -41,21 +41,11 @@ export class MediaSocket {
     });
     const socket = ms.socket;
     (ms as { port: number }).port = socket.port;
-    const bunSend: DatagramSend = (data, port, address) => {
-      try {
-        return socket.send(data, port, address);
-      } catch {
-        return false; // Bun throws on errors (EACCES for a broadcast address, a pending ECONNREFUSED): a dropped packet
-      }
-    };
+    const bunSend: DatagramSend = (data, port, address) => socket.send(data, port, address);
     // `fd` exists at runtime but is missing from bun-types 1.4.5
     const fd = (socket as unknown as { fd?: unknown }).fd;
-    if (typeof fd !== "number") {
-      ms.sendDatagram = bunSend;
-    } else {
-      if (receiveBufferBytes > 0) ms.receiveBufferBytes = setReceiveBuffer(fd, receiveBufferBytes);
-      ms.sendDatagram = FdDatagramSender.for(fd, bunSend);
-    }
+    if (typeof fd === "number" && receiveBufferBytes > 0) ms.receiveBufferBytes = setReceiveBuffer(fd, receiveBufferBytes);
+    ms.sendDatagram = FdDatagramSender.for(typeof fd === "number" ? fd : null, bunSend);
     return ms;
   }
 

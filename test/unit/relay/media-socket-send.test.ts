@@ -134,8 +134,17 @@ describe("FdDatagramSender", () => {
     expect([(await live.next()).data[0], (await live.next()).data[0], (await live.next()).data[0]]).toEqual([0, 1, 2]);
   });
 
-  test("without libc the socket's own send is used as is", () => {
-    const fallback = () => true;
-    expect(FdDatagramSender.for(3, fallback, null)).toBe(fallback);
+  test("without libc or an fd the socket's own send is used; its throw is a refused datagram", () => {
+    const sent: number[] = [];
+    const fallback = (_d: Uint8Array, port: number) => {
+      if (port === 9) throw new Error("EACCES");
+      sent.push(port);
+      return true;
+    };
+    for (const send of [FdDatagramSender.for(3, fallback, null), FdDatagramSender.for(null, fallback)]) {
+      expect(send(packet, 5000, "127.0.0.1")).toBe(true);
+      expect(send(packet, 9, "255.255.255.255")).toBe(false);
+    }
+    expect(sent).toEqual([5000, 5000]);
   });
 });
