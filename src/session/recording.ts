@@ -94,8 +94,16 @@ export class SessionRecording {
     this.recorder = new RtpRecorder(this.output, {
       audio: audio && recordedCodec(audio.stream), video: video && recordedCodec(video.stream), writingApp: `avsplit ${VERSION}`, startedAt,
     });
-    if (audio) audio.endpoint.tap = (view, _from, now) => this.guard(() => this.recorder.onAudio(view, now));
-    if (video) video.endpoint.tap = (view, _from, now) => this.guard(() => this.recorder.onVideo(view, now));
+    if (audio) {
+      audio.endpoint.tap = (view, _from, now) => {
+        try { this.recorder.onAudio(view, now); } catch (err) { this.writeFailed(err); }
+      };
+    }
+    if (video) {
+      video.endpoint.tap = (view, _from, now) => {
+        try { this.recorder.onVideo(view, now); } catch (err) { this.writeFailed(err); }
+      };
+    }
   }
 
   get active(): boolean { return !this.stopped; }
@@ -116,12 +124,9 @@ export class SessionRecording {
     this.storage.close(this.id, { ...summary, reason, by, error });
   }
 
-  private guard(write: () => void): void {
-    try {
-      write();
-    } catch (err) {
-      log.error("recording write failed: recording stopped", { recording: this.id, err });
-      this.stop("failed", "system", (err as Error).message);
-    }
+  /** A write to the recording threw (disk full, I/O error): the recording stops, the call goes on. */
+  private writeFailed(err: unknown): void {
+    log.error("recording write failed: recording stopped", { recording: this.id, err });
+    this.stop("failed", "system", (err as Error).message);
   }
 }
