@@ -18,8 +18,7 @@ import {
   GenericNack, PictureLossIndication, ReceiverEstimatedMaxBitrate, RtcpReceiverReport, serializeRtcp, walkRtcp,
 } from "../media/rtcp/index.ts";
 import { readSequenceNumber, readSsrc } from "../media/rtp/index.ts";
-import { NackResponder } from "../media/relay/nack-responder.ts";
-import { RetransmissionCache } from "../media/relay/retransmission-cache.ts";
+import { NackResponder, RetransmissionCache } from "../media/relay/index.ts";
 import { createLogger } from "../observability/log.ts";
 import { metrics } from "../observability/metrics.ts";
 import { systemClock, type Clock, type TimerHandle } from "../util/clock.ts";
@@ -105,10 +104,6 @@ export interface NegotiatedVideo {
   readonly localSsrc: number;
   /** The browser's SSRC (from its offer, or learned from its first packet). */
   readonly remoteSsrc: number;
-  /** The browser retransmits on generic NACK (it offered `nack`). */
-  readonly nack: boolean;
-  /** The browser takes REMB (it offered `goog-remb`): limitBitrate() works. */
-  readonly remb: boolean;
 }
 
 type LegState = "new" | "negotiating" | "connecting" | "connected" | "closed";
@@ -161,7 +156,7 @@ export class AgentVideoLeg extends TypedEmitter<AgentVideoLegEvents> {
     if (!c || !this.localSsrc) return undefined;
     return {
       payloadType: c.payloadType, packetizationMode: c.packetizationMode, answerFmtp: c.answerFmtp,
-      localSsrc: this.localSsrc, remoteSsrc: this.remoteSsrc, nack: this.browserTakesNack, remb: this.browserTakesRemb,
+      localSsrc: this.localSsrc, remoteSsrc: this.remoteSsrc,
     };
   }
 

@@ -1,4 +1,4 @@
-import type { NackCounters } from "../media/relay/nack-responder.ts";
+import type { NackCounters } from "../media/relay/index.ts";
 
 /** Packet and byte counters of one browser leg, each way (bytes: RTP/RTCP as handed in or out, before SRTP). */
 export interface DirectionCounters { packets: number; bytes: number }

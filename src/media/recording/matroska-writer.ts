@@ -117,10 +117,6 @@ export class MatroskaWriter {
   /** Frames written per track number. */
   frames(track: number): number { return this.framesPerTrack.get(track) ?? 0; }
 
-  get durationMs(): number { return this.endMs; }
-  /** Bytes in the file so far (the open cluster is still in memory). */
-  get bytes(): number { return this.position; }
-
   /** Writes the last cluster, Cues, SeekHead, Duration and the Segment size. Idempotent. */
   finish(): { durationMs: number; bytes: number } {
     if (!this.finished) {

@@ -170,8 +170,6 @@ export class RtpRecorder {
     this.writer = new MatroskaWriter(out, tracks, { writingApp: opts.writingApp, startedAt: opts.startedAt });
   }
 
-  /** Whether any stream of this recorder can be stored. */
-  get recordsAnything(): boolean { return this.audio !== undefined || this.video !== undefined; }
 
   /** A packet of the audio stream (other payload types, e.g. telephone-event, are ignored). */
   onAudio(view: RtpHeaderView, arrivalMs: number): void {
