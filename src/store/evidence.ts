@@ -64,8 +64,13 @@ export function segmentRow(r: AuditRow, sessionId: string): SegmentRow {
     : { seq: r.seq, prev_hash: r.prevHash, hash: r.hash, redacted: true };
 }
 
+/** The file name extension of a stored media file's MIME type ("bin" when unknown). */
+export function mediaExtension(mime: string): string {
+  return MIME_EXT[mime] ?? "bin";
+}
+
 export function mediaName(f: Pick<MediaFileRecord, "id" | "kind" | "mime">): string {
-  return `media/${f.kind}-${f.id.replace(/[^\w.-]/g, "_")}.${MIME_EXT[f.mime] ?? "bin"}`;
+  return `media/${f.kind}-${f.id.replace(/[^\w.-]/g, "_")}.${mediaExtension(f.mime)}`;
 }
 
 export class EvidenceError extends Error {}

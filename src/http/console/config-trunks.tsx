@@ -14,8 +14,6 @@ import { utcTime } from "./form-values.ts";
 
 export type ConfigPage = (c: Context<AuthEnv>, error?: string, status?: 200 | 400) => Response | Promise<Response>;
 
-/** "2026-11-20 08:01:00" (UTC). */
-
 export function trunkRoutes(app: Hono<AuthEnv>, trunks: TrunkDirectory, page: ConfigPage): void {
   app.post("/trunks", requirePermission("config:edit"), async (c) => {
     const form = await c.req.parseBody();

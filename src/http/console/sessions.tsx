@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { Layout } from "../../../admin-ui/views/layout.tsx";
 import { texts, type Lang } from "../../../admin-ui/i18n.ts";
 import { OUTCOMES, outcomeOf, type LegRecord, type MediaFileRecord, type SessionRecord } from "../../store/session-history.ts";
+import { mediaExtension } from "../../store/evidence.ts";
 import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
 import { can } from "../auth/permissions.ts";
@@ -179,7 +180,7 @@ function MediaList(props: { lang: Lang; sessionId: string; files: MediaFileRecor
           {f.kind === "recording" && (f.mime.startsWith("audio/") ? <audio controls src={href(f)} /> : <video controls width={480} preload="metadata" src={href(f)} />)}
           <div>
             <a href={href(f)}>{f.kind} · {utcTime(f.createdAt)} · {f.mime} · {f.bytes} B</a>{" "}
-            {f.kind === "recording" && <a class="download" href={href(f)} download={`${props.sessionId}-${f.id}.${f.mime === "video/x-matroska" ? "mkv" : "webm"}`}>{t.download}</a>}{" "}
+            {f.kind === "recording" && <a class="download" href={href(f)} download={`${props.sessionId}-${f.id}.${mediaExtension(f.mime)}`}>{t.download}</a>}{" "}
             <small>sha256 {f.sha256}</small>
           </div>
         </li>
