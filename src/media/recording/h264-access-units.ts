@@ -5,6 +5,7 @@
  * file never holds a picture a decoder cannot decode. The latest SPS/PPS are kept for the track's avcC.
  */
 import { extractNalUnits, NalType, nalType } from "../h264/index.ts";
+import { concat } from "./ebml.ts";
 
 export interface AccessUnit {
   /** NAL units, each prefixed by its 4-byte big-endian length. */
@@ -77,14 +78,7 @@ export class H264AccessUnits {
     }
     this.fu.push(payload.slice(2));
     if (!end) return;
-    let n = 0;
-    for (const part of this.fu) n += part.length;
-    const nal = new Uint8Array(n);
-    let at = 0;
-    for (const part of this.fu) {
-      nal.set(part, at);
-      at += part.length;
-    }
+    const nal = concat(this.fu);
     this.fu = null;
     this.add(nal);
   }

@@ -149,9 +149,10 @@ export class MatroskaWriter {
 
   private closeCluster(): void {
     if (this.cluster.length === 0) return;
-    const body = concat(this.cluster);
+    let size = 0;
+    for (const part of this.cluster) size += part.length;
+    this.append(concat([idBytes(Id.Cluster), vint(size, 8), ...this.cluster]));
     this.cluster = [];
-    this.append(concat([idBytes(Id.Cluster), vint(body.length, 8), body]));
   }
 
   private tracksRegion(tracks: readonly TrackSpec[]): Uint8Array {
