@@ -31,9 +31,9 @@ export class RecordingRetention {
 
   constructor(private readonly deps: RecordingFilesDeps, private readonly policy: RetentionPolicy) {}
 
-  /** Sweeps now, then every interval until close(). */
+  /** Sweeps once start-up is done (a long downtime can leave many files to delete), then every interval until close(). */
   start(): void {
-    this.sweepSafely();
+    this.timer = this.deps.clock.setTimeout(() => this.sweepSafely(), 0);
   }
 
   close(): void {
