@@ -5,7 +5,7 @@ import { loadConfigFile } from "../config/load.ts";
 import { Appliance, databasePath } from "../main.ts";
 import { AuditLog } from "../store/audit-log.ts";
 import { exportAudit, verifyExportFile, type ExportFormat } from "../store/audit-export.ts";
-import { backupTo, restoreFrom } from "../store/backup.ts";
+import { backupFileName, backupTo, restoreFrom } from "../store/backup.ts";
 import { isZip, verifyEvidenceFile } from "../store/evidence-verify.ts";
 import { openStore } from "../store/db.ts";
 import { migrate } from "../store/migrate.ts";
@@ -147,7 +147,7 @@ export async function configCheck(args: string[]): Promise<number> {
 export async function backup(args: string[]): Promise<number> {
   const { values } = parse(args, { ...COMMON_OPTIONS, out: { type: "string" } }, { min: 0, max: 0, names: "" });
   return withStore(values, async (store, loaded) => {
-    const target = values.out ?? `${loaded.config.node.data_dir}/backup-${new Date().toISOString().replace(/[:.]/g, "-")}.db`;
+    const target = values.out ?? `${loaded.config.node.data_dir}/${backupFileName()}`;
     backupTo(store.sqlite, target);
     console.log(`backup written to ${target}`);
     return 0;

@@ -8,6 +8,11 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs
 import { basename, dirname, join } from "node:path";
 import { integrityCheck } from "./db.ts";
 
+/** backup-<UTC time>.db: what `avsplit backup` and the console name their backups (sortable by name). */
+export function backupFileName(at = new Date()): string {
+  return `backup-${at.toISOString().replace(/[:.]/g, "-")}.db`;
+}
+
 export function backupTo(sqlite: Database, target: string): void {
   if (existsSync(target)) throw new Error(`${target} already exists; choose a new file name`);
   sqlite.run("VACUUM INTO ?", [target]);

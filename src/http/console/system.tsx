@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Layout } from "../../../admin-ui/views/layout.tsx";
 import { texts } from "../../../admin-ui/i18n.ts";
 import type { AuditLog } from "../../store/audit-log.ts";
-import { hasStagedRestore, stageRestore } from "../../store/backup.ts";
+import { backupFileName, hasStagedRestore, stageRestore } from "../../store/backup.ts";
 import { fileDigest } from "../../store/file-digest.ts";
 import type { AuthEnv } from "../auth/context.ts";
 import { requirePermission } from "../auth/middleware.ts";
@@ -92,7 +92,7 @@ export function systemRoutes(deps: { system: SystemSource; audit: AuditLog; data
 
   app.post("/backup", async (c) => {
     mkdirSync(backupDir, { recursive: true });
-    const name = `backup-${new Date().toISOString().replace(/[:.]/g, "-")}.db`;
+    const name = backupFileName();
     const target = join(backupDir, name);
     deps.system.backup(target);
     deps.audit.append({ type: "system.backup", actor: c.get("user")!.username, data: { file: name, ...(await fileDigest(target)) } });
