@@ -4,9 +4,9 @@
  * transport) then A/AAAA of each target, else A/AAAA of the host at the transport's default port.
  *
  * Answers are cached: A/AAAA for their TTL, SRV (node's API gives no SRV TTL) and "no such record" for `cacheMs`.
- * `resolve` answers synchronously from a fresh cache, so a call to a warmed trunk never waits on DNS (the OPTIONS
- * pinger and the trunk list resolve ahead). When a lookup fails, the last answer is served stale (RFC 8767) rather
- * than failing calls while the DNS server is away.
+ * `resolve` answers synchronously from a fresh cache (the OPTIONS pinger and the trunk list resolve ahead); a call
+ * whose answer has expired since (an A TTL shorter than the ping interval) waits for one lookup. When a lookup
+ * fails, the last answer is served stale (RFC 8767) rather than failing calls while the DNS server is away.
  */
 import { isIP } from "node:net";
 import { systemClock, type Clock } from "../../util/clock.ts";
