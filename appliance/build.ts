@@ -5,8 +5,8 @@ import { join } from "node:path";
 const root = join(import.meta.dir, "..");
 const outfile = join(root, "dist/avsplit");
 const result = await Bun.build({
-  // A worker is its own entrypoint: the executable must carry it (src/store/wal-checkpointer.ts starts it).
-  entrypoints: [join(root, "src/cli.ts"), join(root, "src/store/wal-checkpoint-worker.ts")],
+  // A worker is its own entrypoint: the executable must carry it (src/store/wal-checkpointer.ts, src/media/thread/media-thread.ts).
+  entrypoints: [join(root, "src/cli.ts"), join(root, "src/store/wal-checkpoint-worker.ts"), join(root, "src/media/thread/media-worker.ts")],
   compile: { outfile },
   minify: true,
   target: "bun",

@@ -5,6 +5,9 @@
 import { networkInterfaces } from "node:os";
 import type { Config, TrunkConfig } from "./config/schema.ts";
 import { PortPool } from "./media/ports/index.ts";
+import { LocalRelayLegs, type RelayLegFactory } from "./media/relay/index.ts";
+import { MediaThread } from "./media/thread/index.ts";
+import { createLogger } from "./observability/log.ts";
 import { parseAgentFromRule } from "./session/agent-identity.ts";
 import { SessionManager } from "./session/manager.ts";
 import type { RecordingPolicy } from "./session/recording.ts";
@@ -14,6 +17,8 @@ import { type ConsoleTrunkSource, TrunksInForce } from "./trunks-in-force.ts";
 import { systemClock, type Clock } from "./util/clock.ts";
 import { VERSION } from "./version.ts";
 import type { CallCarrier } from "./main.ts";
+
+const log = createLogger("call-plane");
 
 /** The address written in SDP and ICE: configured, else the bind address, else the first LAN IPv4. */
 export function pickMediaAddress(config: Config): string {
@@ -36,7 +41,13 @@ function callCenterOf(t: TrunkConfig): CallCenterTrunk {
 }
 
 export class CallPlane implements CallCarrier {
-  private constructor(readonly sip: SipStack, readonly pool: PortPool, readonly sessions: SessionManager, private readonly trunks: TrunksInForce) {}
+  private constructor(
+    readonly sip: SipStack,
+    readonly pool: PortPool,
+    private readonly mediaThread: MediaThread | null,
+    readonly sessions: SessionManager,
+    private readonly trunks: TrunksInForce,
+  ) {}
 
   /** `consoleTrunks`: trunks added in the console, applied live on top of the config file's; `recording`: absent = none;
    * `clock`: time for SIP and session timers. */
@@ -61,11 +72,18 @@ export class CallPlane implements CallCarrier {
       },
     });
     const pool = new PortPool({ range: config.media.rtp_ports, host: config.media.bind_address });
+    // The media thread keeps the system's time: a virtual clock (tests) keeps the legs on this thread.
+    const mediaThread = config.media.relay_thread && clock === systemClock ? MediaThread.create({ pool }) : null;
+    if (config.media.relay_thread && clock === systemClock && !mediaThread) {
+      log.warn("the media thread cannot run here (needs Linux x86-64 and an IPv4 bind address): audio is relayed on the main thread");
+    }
+    const audioLegs: RelayLegFactory = mediaThread ?? new LocalRelayLegs(pool, clock);
     const trunks = new TrunksInForce(config.trunk, sip, consoleTrunks);
     const sessions = new SessionManager({
       nodeId: config.node.id,
       ua: sip.ua,
       pool,
+      audioLegs,
       mediaAddress,
       sipHost: config.sip.advertised_address || mediaAddress,
       mediaTimeoutMs: config.media.media_timeout_s * 1000,
@@ -85,7 +103,7 @@ export class CallPlane implements CallCarrier {
       clock,
       recording,
     });
-    return new CallPlane(sip, pool, sessions, trunks);
+    return new CallPlane(sip, pool, mediaThread, sessions, trunks);
   }
 
   stopAccepting(): void { this.sessions.stopAccepting(); }
@@ -97,6 +115,7 @@ export class CallPlane implements CallCarrier {
     this.trunks.close();
     await this.sessions.close();
     await this.sip.close();
+    await this.mediaThread?.close();
     this.pool.close();
   }
 }

@@ -54,6 +54,8 @@ const media = z.strictObject({
   bind_address: z.string().refine((s) => isIP(s) !== 0, { message: "is not an IP address" }).default("0.0.0.0"),
   advertised_address: z.string().default(""),
   media_timeout_s: z.number().int().min(0).default(30),
+  /** Relay the SIP audio legs on a thread of their own (epoll through bun:ffi, Linux x86-64, IPv4 bind address). */
+  relay_thread: z.boolean().default(true),
 });
 
 const http = z.strictObject({

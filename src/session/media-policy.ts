@@ -3,9 +3,9 @@ import {
   buildMediaOffer, feedback, parseSdp, readAnswer,
   type CodecSpec, type MediaDescription, type MediaPolicy, type NegotiatedStream, type SdesPolicy, type SessionDescription,
 } from "../sdp/index.ts";
-import { createSdesCrypto, parseSdesCrypto, SrtpSession, srtpProfileByName } from "../media/srtp/index.ts";
+import { createSdesCrypto, srtpProfileByName } from "../media/srtp/index.ts";
 import type { LocalTransport } from "../sdp/index.ts";
-import type { MediaEndpoint, RemoteMedia } from "../media/relay/index.ts";
+import type { RelayLeg, RemoteMedia } from "../media/relay/index.ts";
 
 /** H.264 Constrained Baseline, both packetization modes; the answer follows the caller's profile and level. */
 export const H264_CONSTRAINED_BASELINE: readonly CodecSpec[] = ["42e01f", "42001f"].flatMap((pli) =>
@@ -42,12 +42,6 @@ export function sdesPolicy(): SdesPolicy {
 
 const SDES_SUITES = ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM"] as const;
 
-/** The SRTP transform a negotiated SDES stream needs, or null for plain RTP. */
-export function srtpTransformOf(stream: NegotiatedStream): SrtpSession | null {
-  if (!stream.crypto) return null;
-  return SrtpSession.fromSdes(parseSdesCrypto(stream.crypto.local), parseSdesCrypto(stream.crypto.remote), { scratchOutput: true });
-}
-
 /** The video m-line we offer a caller who had none (110 flow): AVP with AVPF through RFC 5939, as TS 26.114 does. */
 export function callerVideoOffer(transport: LocalTransport): MediaDescription {
   return buildMediaOffer({
@@ -78,14 +72,14 @@ export function clockRatesOf(stream: NegotiatedStream): Record<number, number> {
  * Points an endpoint at a negotiated stream (address, clock rates, SRTP); the SRTP context is kept unless the
  * a=crypto lines changed. Returns the error when the stream's keys are unusable (its media is then dropped).
  */
-export function pointEndpointAt(endpoint: MediaEndpoint, stream: NegotiatedStream, previous: NegotiatedStream | undefined): Error | undefined {
+export function pointEndpointAt(endpoint: RelayLeg, stream: NegotiatedStream, previous: NegotiatedStream | undefined): Error | undefined {
   endpoint.setRemote(remoteMediaOf(stream));
   endpoint.setClockRates(clockRatesOf(stream));
   const same = (a?: NegotiatedStream["crypto"], b?: NegotiatedStream["crypto"]) =>
     a?.local.keyParams === b?.local.keyParams && a?.remote.keyParams === b?.remote.keyParams;
   if (previous && same(previous.crypto, stream.crypto)) return undefined;
   try {
-    endpoint.setTransform(srtpTransformOf(stream));
+    endpoint.setSdes(stream.crypto ? { local: stream.crypto.local, remote: stream.crypto.remote } : null);
     return undefined;
   } catch (err) {
     return err as Error;

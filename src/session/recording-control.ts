@@ -3,8 +3,9 @@
  * a new file when the caller's media changes, and the end with the session. The session supplies what to record.
  */
 import type { Clock } from "../util/clock.ts";
+import type { MediaEndpoint } from "../media/relay/index.ts";
 import { createLogger } from "../observability/log.ts";
-import { SessionRecording, type RecordedStream, type RecordingMode, type RecordingPolicy } from "./recording.ts";
+import { SessionRecording, type RecordedStream, type RecordedStreams, type RecordingMode, type RecordingPolicy } from "./recording.ts";
 import { SessionSetupError } from "./setup-error.ts";
 
 const log = createLogger("session.recording");
@@ -17,9 +18,9 @@ export interface RecordingControlOptions {
   /** Recording only starts on a connected call. */
   connected(): boolean;
   /** The caller's streams as they are now. */
-  streams(): { audio?: RecordedStream; video?: RecordedStream };
+  streams(): RecordedStreams;
   /** The recording's video must start at a keyframe: ask the caller for one. */
-  requestKeyframe(video: RecordedStream): void;
+  requestKeyframe(video: RecordedStream<MediaEndpoint>): void;
 }
 
 export class RecordingControl {

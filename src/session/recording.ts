@@ -2,7 +2,7 @@
  * One recording of a session: the caller's audio and video, tapped off their media endpoints (before the relay
  * rewrites the packets) into a Matroska file the storage gave us. A write error stops the recording, never the call.
  */
-import type { MediaEndpoint } from "../media/relay/index.ts";
+import type { MediaEndpoint, RelayLeg } from "../media/relay/index.ts";
 import { FileOutput, RtpRecorder, type RecordedCodec, type RecordingSummary } from "../media/recording/index.ts";
 import { parseSpropParameterSets } from "../media/h264/index.ts";
 import { KeyframeRequester, peerFeedbackFromRtcpFb } from "../media/keyframe/index.ts";
@@ -35,10 +35,13 @@ export interface RecordingPolicy {
   storage: RecordingStorage;
 }
 
-export interface RecordedStream {
-  endpoint: MediaEndpoint;
+export interface RecordedStream<E extends RelayLeg = RelayLeg> {
+  endpoint: E;
   stream: NegotiatedStream;
 }
+
+/** The caller's streams a recording takes: audio from any relay leg, video from this thread's endpoint. */
+export interface RecordedStreams { audio?: RecordedStream; video?: RecordedStream<MediaEndpoint> }
 
 /** The codec the far end sends on `stream`, as the recorder needs it. */
 export function recordedCodec(stream: NegotiatedStream): RecordedCodec | undefined {
@@ -60,7 +63,7 @@ export function recordedCodec(stream: NegotiatedStream): RecordedCodec | undefin
  * (which has its own requester) is up: the recording's video starts at an IDR, and VoLTE phones send one only when
  * asked. No SIP INFO fallback here: the agent's join asks that way, and a transaction per recording start is not worth it.
  */
-export function requestKeyframeOnce(video: RecordedStream, clock: Clock): void {
+export function requestKeyframeOnce(video: RecordedStream<MediaEndpoint>, clock: Clock): void {
   const { endpoint, stream } = video;
   const peer = { ...peerFeedbackFromRtcpFb([...stream.feedback]), sipInfo: false };
   const requester = new KeyframeRequester({ clock, senderSsrc: endpoint.ssrc, mediaSsrc: Math.max(0, endpoint.rx.ssrc), peer });
@@ -95,12 +98,12 @@ export class SessionRecording {
       audio: audio && recordedCodec(audio.stream), video: video && recordedCodec(video.stream), writingApp: `avsplit ${VERSION}`, startedAt,
     });
     if (audio) {
-      audio.endpoint.tap = (view, _from, now) => {
+      audio.endpoint.tap = (view, now) => {
         try { this.recorder.onAudio(view, now); } catch (err) { this.writeFailed(err); }
       };
     }
     if (video) {
-      video.endpoint.tap = (view, _from, now) => {
+      video.endpoint.tap = (view, now) => {
         try { this.recorder.onVideo(view, now); } catch (err) { this.writeFailed(err); }
       };
     }

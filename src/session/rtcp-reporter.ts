@@ -2,8 +2,7 @@
  * RTCP is terminated per leg (RFC 3550 §6): every few seconds each SIP-side endpoint sends its own SR or RR with
  * an SDES CNAME, so each far end sees a well-behaved RTP session from us whatever happens on the other leg.
  */
-import type { MediaEndpoint } from "../media/relay/index.ts";
-import { RtcpSourceDescription, serializeRtcp } from "../media/rtcp/index.ts";
+import type { RelayLeg } from "../media/relay/index.ts";
 import type { Clock, TimerHandle } from "../util/clock.ts";
 
 const INTERVAL_MS = 5000;
@@ -14,7 +13,7 @@ export class RtcpReporter {
 
   constructor(
     private readonly clock: Clock,
-    private readonly endpoints: () => (MediaEndpoint | undefined)[],
+    private readonly endpoints: () => (RelayLeg | undefined)[],
     private readonly cname: string,
   ) {
     this.schedule();
@@ -30,12 +29,7 @@ export class RtcpReporter {
   }
 
   sendReports(): void {
-    const now = this.clock.now();
-    for (const e of this.endpoints()) {
-      if (!e || e.closed || !e.destination) continue;
-      const sdes = new RtcpSourceDescription([{ ssrc: e.ssrc, items: [{ type: 1, text: this.cname }] }]);
-      e.sendRtcp(serializeRtcp([e.createReport(now), sdes]));
-    }
+    for (const e of this.endpoints()) if (e && !e.closed) e.sendReport(this.cname);
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 /** What a Session needs from the appliance: the SIP user agent, media resources, the call center and the agents. */
 import type { PortPool } from "../media/ports/index.ts";
+import type { RelayLegFactory } from "../media/relay/index.ts";
 import type { SipUserAgent } from "../sip/ua/index.ts";
 import type { DigestCredentials } from "../sip/auth/index.ts";
 import type { Clock } from "../util/clock.ts";
@@ -20,7 +21,10 @@ export interface CallCenterTrunk {
 export interface SessionContext {
   nodeId: string;
   ua: SipUserAgent;
+  /** Ports for the caller's video (relayed to the agent's browser on this thread). */
   pool: PortPool;
+  /** Where the SIP audio legs and their bridge run (the media thread, or this thread). */
+  audioLegs: RelayLegFactory;
   /** IP written in our SDP c= lines. */
   mediaAddress: string;
   /** Host part of the From/PAI URIs we send to the call center. */

@@ -2,7 +2,7 @@
  * The media a new session starts with: the caller's SDP offer, read, and the endpoints bound for it (caller audio,
  * caller video when offered, call-center audio), bound in parallel because the call center's INVITE waits for them.
  */
-import { MediaEndpoint } from "../media/relay/index.ts";
+import { MediaEndpoint, type RelayLeg } from "../media/relay/index.ts";
 import { parseSdp, SdpError, type SessionDescription } from "../sdp/index.ts";
 import { sdpOf, type IncomingCall } from "../sip/ua/index.ts";
 import type { SessionContext } from "./session-context.ts";
@@ -10,9 +10,9 @@ import { SessionSetupError } from "./setup-error.ts";
 
 export interface SessionMedia {
   offer: SessionDescription;
-  callerAudio: MediaEndpoint;
+  callerAudio: RelayLeg;
   callerVideo: MediaEndpoint | undefined;
-  ccAudio: MediaEndpoint;
+  ccAudio: RelayLeg;
 }
 
 /** Throws SessionSetupError: 488 for a missing or malformed offer, 503 when ports cannot be had (none kept bound). */
@@ -26,13 +26,12 @@ export async function openSessionMedia(ctx: SessionContext, caller: IncomingCall
     if (err instanceof SdpError) throw new SessionSetupError(488, `malformed SDP offer: ${err.message}`);
     throw err;
   }
-  const endpoint = (kind: "audio" | "video", label: string) =>
-    MediaEndpoint.create({ pool: ctx.pool, kind, rtcpMux: false, label, clock: ctx.clock, mediaTimeoutMs: kind === "audio" ? ctx.mediaTimeoutMs : 0 });
+  const audio = (label: string) => ctx.audioLegs.createLeg({ kind: "audio", label, rtcpMux: false, mediaTimeoutMs: ctx.mediaTimeoutMs });
   const hasVideo = offer.media.some((m) => m.kind === "video" && m.port !== 0);
   const results = await Promise.allSettled([
-    endpoint("audio", "caller-audio"),
-    hasVideo ? endpoint("video", "caller-video") : Promise.resolve(undefined),
-    endpoint("audio", "callcenter-audio"),
+    audio("caller-audio"),
+    hasVideo ? callerVideoEndpoint(ctx) : Promise.resolve(undefined),
+    audio("callcenter-audio"),
   ]);
   const failure = results.find((r) => r.status === "rejected");
   if (failure) {
@@ -40,6 +39,11 @@ export async function openSessionMedia(ctx: SessionContext, caller: IncomingCall
     const err = failure.reason as Error;
     throw new SessionSetupError(503, `no media resources: ${err.message}`);
   }
-  const [callerAudio, callerVideo, ccAudio] = results.map((r) => (r as PromiseFulfilledResult<MediaEndpoint | undefined>).value);
-  return { offer, callerAudio: callerAudio!, callerVideo, ccAudio: ccAudio! };
+  const [callerAudio, callerVideo, ccAudio] = results.map((r) => (r as PromiseFulfilledResult<RelayLeg | undefined>).value);
+  return { offer, callerAudio: callerAudio!, callerVideo: callerVideo as MediaEndpoint | undefined, ccAudio: ccAudio! };
+}
+
+/** The caller's video leg: on this thread, where the agent's browser leg it is linked to runs. */
+export function callerVideoEndpoint(ctx: SessionContext): Promise<MediaEndpoint> {
+  return MediaEndpoint.create({ pool: ctx.pool, kind: "video", rtcpMux: false, label: "caller-video", clock: ctx.clock });
 }

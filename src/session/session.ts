@@ -4,7 +4,7 @@
  * SessionEvent. A leg that ends takes down exactly what depends on it: the caller or the call center
  * ending ends the session; the agent's video leg ending leaves the call running.
  */
-import { Bridge, MediaEndpoint } from "../media/relay/index.ts";
+import type { MediaEndpoint, RelayBridge, RelayLeg } from "../media/relay/index.ts";
 import { MEDIA_CONTROL_CONTENT_TYPE, parseMediaControl } from "../media/keyframe/index.ts";
 import {
   createOrigin, formatWarning, mergeAnswers, parseSdp, serializeSdp, splitOffer, withMediaAdded, withMediaRemoved,
@@ -23,9 +23,9 @@ import { callerVideoOffer, callerVideoPolicy, clockRatesOf, payloadMap, pointEnd
 import { SessionSetupError, statusForCaller } from "./setup-error.ts";
 import type { CallCenterTrunk, SessionContext } from "./session-context.ts";
 import { RtcpReporter } from "./rtcp-reporter.ts";
-import { requestKeyframeOnce, type RecordedStream } from "./recording.ts";
+import { requestKeyframeOnce, type RecordedStreams } from "./recording.ts";
 import { RecordingControl } from "./recording-control.ts";
-import { openSessionMedia } from "./session-media.ts";
+import { callerVideoEndpoint, openSessionMedia } from "./session-media.ts";
 import { newSessionId } from "./token.ts";
 import { VideoLink } from "./video-link.ts";
 
@@ -48,7 +48,7 @@ export class Session {
   private callerVideo: MediaEndpoint | undefined;
   readonly kind: "video" | "audio";
   private callerOffer: SessionDescription;
-  private audioBridge: Bridge | undefined;
+  private audioBridge: RelayBridge | undefined;
   private video: VideoLink | undefined;
   private readonly legs: SessionLegs;
   private readonly callerOrigin;
@@ -66,9 +66,9 @@ export class Session {
     initialOffer: SessionDescription,
     readonly callerNumber: string | null,
     readonly callerDisplayName: string | null,
-    private readonly callerAudio: MediaEndpoint,
+    private readonly callerAudio: RelayLeg,
     callerVideo: MediaEndpoint | undefined,
-    private readonly ccAudio: MediaEndpoint,
+    private readonly ccAudio: RelayLeg,
   ) {
     this.callerVideo = callerVideo;
     this.kind = callerVideo ? "video" : "audio";
@@ -125,6 +125,8 @@ export class Session {
     this.callerAudio.on("timeout", () => {
       if (this.state === "connected") void this.end("media timeout", "system");
     });
+    // Audio legs close only with the session, unless the media thread failed: the call cannot go on without them.
+    for (const leg of [this.callerAudio, this.ccAudio]) leg.on("closed", () => void this.end("media relay failed", "system", 500));
 
     const trunk = ctx.callcenter();
     if (!trunk) return this.fail(503, "no call center trunk is configured");
@@ -213,7 +215,7 @@ export class Session {
     }
   }
 
-  private applyStream(endpoint: MediaEndpoint, stream: NegotiatedStream, previous: NegotiatedStream | undefined): void {
+  private applyStream(endpoint: RelayLeg, stream: NegotiatedStream, previous: NegotiatedStream | undefined): void {
     const problem = pointEndpointAt(endpoint, stream, previous);
     if (problem) log.warn("caller SDES keys unusable: media on this stream will be dropped", { session: this.id, err: problem });
   }
@@ -258,7 +260,7 @@ export class Session {
     this.ccAudio.setRemote(remoteMediaOf(cc));
     this.ccAudio.setClockRates(clockRatesOf(cc));
     this.rtcp ??= new RtcpReporter(this.ctx.clock, () => [this.callerAudio, this.callerVideo, this.ccAudio], `avsplit@${this.id}`);
-    this.audioBridge = new Bridge(this.callerAudio, this.ccAudio, {
+    this.audioBridge = this.ctx.audioLegs.bridge(this.callerAudio, this.ccAudio, {
       aToB: { payloadTypes: payloadMap([[callerAudioStream.receivePayloadType, cc.codec?.payloadType], [callerAudioStream.telephoneEvent?.payloadType, cc.telephoneEvent?.payloadType]]) },
       bToA: { payloadTypes: payloadMap([[cc.receivePayloadType, callerAudioStream.codec?.payloadType]]) },
     });
@@ -299,7 +301,7 @@ export class Session {
     if (this.state !== "connected" || !this.callerLocal) throw new SessionSetupError(409, "the call is not connected");
     if (this.hasVideo) return { outcome: "added", status: 200 };
     if (!this.callerVideo || this.callerVideo.closed) {
-      this.callerVideo = await MediaEndpoint.create({ pool: this.ctx.pool, kind: "video", rtcpMux: false, label: "caller-video", clock: this.ctx.clock });
+      this.callerVideo = await callerVideoEndpoint(this.ctx);
     }
     const { offer, index } = withMediaAdded(this.callerLocal, callerVideoOffer({ address: this.ctx.mediaAddress, port: this.callerVideo.rtpPort }));
     const { result, streams } = await this.reofferCaller(offer);
@@ -359,7 +361,7 @@ export class Session {
   stopRecording(by: string): void { this.recording.stop(by); }
 
   /** The caller's audio and video endpoints with the streams negotiated on them now. */
-  private recordedStreams(): { audio?: RecordedStream; video?: RecordedStream } {
+  private recordedStreams(): RecordedStreams {
     const audio = this.callerStreams[this.plan.audioIndex];
     const video = this.videoStream();
     return {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # relay-vs-rtpengine.sh - avsplit's relay (MediaEndpoint + Bridge: validation, latching, stats, PT map,
-# SSRC/seq/ts rewriting) vs minimal Bun relays vs rtpengine userspace (--table=-1), same C sender (blast)
+# SSRC/seq/ts rewriting; on the media thread as the appliance runs it) vs minimal Bun relays vs rtpengine userspace (--table=-1), same C sender (blast)
 # and C sink, one after another in one go. Built on ../shared/bench/relay (copied into test/bench/relay/).
 #
 # usage: test/bench/relay-vs-rtpengine.sh            (or: bun test/bench/relay-vs-rtpengine.ts)
@@ -8,9 +8,9 @@
 #        POINTS="1:20000 1:50000 100:20000 100:50000 100:100000 100:150000 100:200000"   streams:offered-total-pps
 #        WARMUP_PPS=20000 WARMUP_SECS=1.5         warm-up over all streams before the points (not reported)
 #        RECOVER=20000                       after the last point, same streams/calls again at this rate (0 = skip)
-#        RELAYS="direct rtpengine bun-udp bun-dgram bun-ffi avsplit avsplit-defbuf"   (avsplit: pool default SO_RCVBUF 512 KiB;
-#                                            -defbuf: kernel default; bun-ffi: minimal relay on raw sockets, no Bun event loop;
-#                                            avsplit-ffi: avsplit's relay code on such sockets and loop, a design spike)
+#        RELAYS="direct rtpengine bun-udp bun-dgram bun-ffi avsplit avsplit-defbuf"   (avsplit: media thread, pool default
+#                                            SO_RCVBUF 512 KiB; avsplit-main: on Bun's event loop (relay_thread = false);
+#                                            -defbuf: that with the kernel default; bun-ffi: minimal relay on MediaLoop)
 #        PIN=1                               1: relay on CPU 1, sender+sink on CPU 0 (taskset); 0: no pinning
 #        NICE=0                              e.g. -10: relay+sender+sink get CPU priority over other processes
 #        RT=0                                1: relay runs SCHED_FIFO (chrt -f 10) - separates the relay's own latency from
@@ -85,8 +85,8 @@ for relay in $RELAYS; do
     bun-dgram)  $RCPU $BUN relay-dgram.mjs $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
     bun-ffi)    $RCPU $BUN "$HERE/relay-bun-ffi.ts" $A_BASE $NSOCK $SINK_PORT $B_BASE > "$LOG" 2>&1 & RPID=$! ;;
     avsplit)    $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
-    avsplit-ffi) $RCPU $BUN "$HERE/relay-avsplit-ffi.ts" $NSOCK $SINK_PORT "$OUT/avsplit-ffi-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
-    avsplit-defbuf) AVSPLIT_RCVBUF=0 $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-defbuf-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
+    avsplit-main) AVSPLIT_RELAY=main $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-main-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
+    avsplit-defbuf) AVSPLIT_RELAY=main AVSPLIT_RCVBUF=0 $RCPU $BUN "$HERE/relay-avsplit.ts" $NSOCK $SINK_PORT "$OUT/avsplit-defbuf-ports.txt" > "$LOG" 2>&1 & RPID=$! ;;
     *) echo "unknown relay $relay" >&2; continue ;;
   esac
   [ -n "$RPID" ] && PIDS+=($RPID)

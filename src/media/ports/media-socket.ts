@@ -8,13 +8,31 @@ import type { udp } from "bun";
 import { FdDatagramSender, type DatagramSend } from "./fd-datagram-sender.ts";
 import { setReceiveBuffer } from "./receive-buffer.ts";
 
-/** Receives every datagram; `truncated` = larger than the receive buffer (MSG_TRUNC). */
+/**
+ * Receives every datagram; `truncated` = larger than the receive buffer (MSG_TRUNC). `data` may be a view on the
+ * socket's receive buffer (FdUdpSocket): it is valid during the call only, unless the socket says `ownsData`.
+ */
 export type DatagramHandler = (data: Uint8Array, port: number, address: string, truncated: boolean) => void;
+
+/** A bound UDP socket of a media port: on Bun's event loop (MediaSocket) or on the media thread's (FdUdpSocket). */
+export interface DatagramSocket {
+  readonly host: string;
+  readonly port: number;
+  readonly closed: boolean;
+  /** SO_RCVBUF as the kernel reports it after we set it; null = kernel default kept. */
+  readonly receiveBufferBytes: number | null;
+  /** True when each datagram handed to the handler is a buffer of its own that may be kept. */
+  readonly ownsData: boolean;
+  onDatagram(handler: DatagramHandler | null): void;
+  send(data: Uint8Array, port: number, address: string): boolean;
+  close(): void;
+}
 
 const ignore: DatagramHandler = () => {};
 const closed: DatagramSend = () => false;
 
-export class MediaSocket {
+export class MediaSocket implements DatagramSocket {
+  readonly ownsData = true;
   private handler: DatagramHandler = ignore;
   /** SO_RCVBUF as the kernel reports it after we set it; null = kernel default kept. */
   receiveBufferBytes: number | null = null;
@@ -51,7 +69,6 @@ export class MediaSocket {
 
   onDatagram(handler: DatagramHandler | null): void { this.handler = handler ?? ignore; }
 
-  /** false when the kernel send queue is full (the packet is dropped) or the socket is closed. */
   send(data: Uint8Array, port: number, address: string): boolean {
     return this.sendDatagram(data, port, address);
   }

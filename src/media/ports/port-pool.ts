@@ -5,7 +5,7 @@
  * process holds fails to bind and goes to the back of the ring.
  */
 import { PortPoolClosedError, PortPoolExhaustedError } from "./errors.ts";
-import { MediaSocket } from "./media-socket.ts";
+import { MediaSocket, type DatagramSocket } from "./media-socket.ts";
 import { evenPorts, parsePortRange, type PortRange } from "./port-range.ts";
 
 export const DEFAULT_RECEIVE_BUFFER = 512 << 10;
@@ -28,8 +28,8 @@ export interface AllocateOptions { rtcpMux: boolean }
 export interface PortAllocation {
   readonly rtpPort: number;
   readonly rtcpPort: number;
-  readonly rtp: MediaSocket;
-  readonly rtcp: MediaSocket | null;
+  readonly rtp: DatagramSocket;
+  readonly rtcp: DatagramSocket | null;
   release(): void;
 }
 
@@ -57,24 +57,55 @@ export class PortPool {
   get available(): number { return this.free; }
 
   async allocate(opts: AllocateOptions): Promise<PortAllocation> {
+    const { rtpPort, bound, release } = await this.reserve(
+      (port) => this.bindPair(port, opts.rtcpMux),
+      (s) => { s.rtp.close(); s.rtcp?.close(); },
+    );
+    return {
+      rtpPort, rtcpPort: rtpPort + 1, rtp: bound.rtp, rtcp: bound.rtcp,
+      release: () => {
+        bound.rtp.close();
+        bound.rtcp?.close();
+        release();
+      },
+    };
+  }
+
+  /**
+   * Takes a free pair and has `bind` bind it (elsewhere, e.g. on the media thread); a pair another process holds
+   * (bind rejects with code EADDRINUSE) rotates to the back and the next is tried. `release` gives the pair back
+   * once its sockets are closed. Throws PortPoolExhaustedError, PortPoolClosedError (after `unbind`) or bind's error.
+   */
+  async reserve<T>(bind: (rtpPort: number) => Promise<T>, unbind: (bound: T) => void): Promise<{ rtpPort: number; bound: T; release(): void }> {
     if (this.closed) throw new PortPoolClosedError();
-    // Each pair is tried at most once per call: those held by other processes rotate to the back.
-    // (free is re-checked: concurrent allocations take pairs while this one awaits a bind)
+    // Each pair is tried at most once per call. (free is re-checked: concurrent reservations take pairs while this one awaits a bind)
     for (let tries = this.free; tries > 0 && this.free > 0; tries--) {
       const port = this.take();
-      const sockets = await this.bindPair(port, opts.rtcpMux).catch((err: unknown) => {
+      let bound: T;
+      try {
+        bound = await bind(port);
+      } catch (err) {
         this.give(port);
-        if (isAddressInUse(err)) return null;
+        if (isAddressInUse(err)) continue;
         throw err;
-      });
-      if (!sockets) continue;
+      }
       if (this.closed) {
-        sockets.rtp.close();
-        sockets.rtcp?.close();
+        unbind(bound);
+        this.give(port);
         throw new PortPoolClosedError();
       }
       this.inUseCount++;
-      return this.allocation(port, sockets.rtp, sockets.rtcp);
+      let released = false;
+      return {
+        rtpPort: port,
+        bound,
+        release: () => {
+          if (released) return;
+          released = true;
+          this.inUseCount--;
+          this.give(port);
+        },
+      };
     }
     throw new PortPoolExhaustedError(this.range.min, this.range.max, this.inUseCount);
   }
@@ -82,7 +113,7 @@ export class PortPool {
   /** Stops handing out ports; allocations already made stay valid until released. */
   close(): void { this.closed = true; }
 
-  private async bindPair(port: number, rtcpMux: boolean): Promise<{ rtp: MediaSocket; rtcp: MediaSocket | null }> {
+  private async bindPair(port: number, rtcpMux: boolean): Promise<{ rtp: DatagramSocket; rtcp: DatagramSocket | null }> {
     const rtp = await MediaSocket.bind(this.host, port, this.receiveBufferBytes);
     if (rtcpMux) return { rtp, rtcp: null };
     try {
@@ -91,24 +122,6 @@ export class PortPool {
       rtp.close();
       throw err;
     }
-  }
-
-  private allocation(port: number, rtp: MediaSocket, rtcp: MediaSocket | null): PortAllocation {
-    let released = false;
-    return {
-      rtpPort: port,
-      rtcpPort: port + 1,
-      rtp,
-      rtcp,
-      release: () => {
-        if (released) return;
-        released = true;
-        rtp.close();
-        rtcp?.close();
-        this.inUseCount--;
-        this.give(port);
-      },
-    };
   }
 
   private take(): number {

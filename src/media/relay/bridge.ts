@@ -7,6 +7,7 @@
 import { TypedEmitter } from "../../util/typed-emitter.ts";
 import type { RtpHeaderView } from "../rtp/index.ts";
 import type { MediaEndpoint, RtpSink } from "./media-endpoint.ts";
+import type { RelayBridge } from "./relay-leg.ts";
 import { DROP_PAYLOAD_TYPE, PayloadTypeMap, type PayloadTypeMapping } from "./payload-type-map.ts";
 
 export interface BridgeDirectionOptions {
@@ -23,7 +24,7 @@ export interface BridgeOptions {
 
 export type BridgeDirection = "aToB" | "bToA";
 
-export class Bridge extends TypedEmitter<{ closed: [] }> {
+export class Bridge extends TypedEmitter<{ closed: [] }> implements RelayBridge {
   private aToB: PayloadTypeMap;
   private bToA: PayloadTypeMap;
   private isClosed = false;

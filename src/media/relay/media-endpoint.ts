@@ -9,8 +9,10 @@ import { TypedEmitter } from "../../util/typed-emitter.ts";
 import { createLogger } from "../../observability/log.ts";
 import { classifyPacket, readSequenceNumber, readTimestamp, RtpHeaderView } from "../rtp/index.ts";
 import {
-  compactNtp, GenericNack, ntpFromUnixMs, parseRtcp, RtcpReceiverReport, RtcpSenderReport, type ReportBlock, type RtcpPacket,
+  compactNtp, GenericNack, ntpFromUnixMs, parseRtcp, RtcpReceiverReport, RtcpSenderReport, RtcpSourceDescription, serializeRtcp,
+  type ReportBlock, type RtcpPacket,
 } from "../rtcp/index.ts";
+import { sdesTransform, type SdesKeys } from "../srtp/index.ts";
 import type { PortAllocation, PortPool } from "../ports/index.ts";
 import { BitrateMeter, MediaTimeout, RtpReceiveStats, RtpSendStats, RttEstimator } from "../stats/index.ts";
 import { countDrop, type DropReason } from "./drop-reason.ts";
@@ -21,6 +23,7 @@ import { feedbackOf, type RtcpFeedback } from "./rtcp-feedback.ts";
 import { RetransmissionCache, type RetransmissionCacheOptions } from "./retransmission-cache.ts";
 import { NackResponder } from "./nack-responder.ts";
 import type { MediaEndpointStats, SendDirectionStats } from "./endpoint-stats.ts";
+import type { RelayLeg } from "./relay-leg.ts";
 
 const log = createLogger("media.relay");
 
@@ -30,7 +33,6 @@ export type MediaKind = "audio" | "video";
 export interface RemoteMedia { address: string; port: number; rtcpPort?: number }
 
 export interface MediaEndpointOptions {
-  pool: PortPool;
   kind: MediaKind;
   rtcpMux: boolean;
   /** For logs. */
@@ -70,15 +72,17 @@ export interface MediaEndpointEvents {
 
 /** Receives each valid RTP packet (view wrapped on it) in the datagram callback; must not keep the view. */
 export type RtpSink = (view: RtpHeaderView, from: MediaEndpoint, nowMs: number) => void;
+/** Observes each valid RTP packet received (a recorder); must not keep or change the view. */
+export type RtpTap = (view: RtpHeaderView, nowMs: number) => void;
 
-export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
+export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> implements RelayLeg {
   readonly kind: MediaKind;
   readonly label: string;
   readonly rtcpMux: boolean;
   /** Bridge hook, called synchronously per RTP packet. */
   sink: RtpSink | null = null;
-  /** Observer (a recorder) called before the sink, which may rewrite the packet; must not keep or change the view. */
-  tap: RtpSink | null = null;
+  /** Called before the sink, which may rewrite the packet. */
+  tap: RtpTap | null = null;
   /** Packets dropped on this leg (all reasons). */
   dropped = 0;
   readonly rx = new RtpReceiveStats();
@@ -113,6 +117,7 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     this.transform = opts.transform ?? plainTransform;
     this.rewriter = new OutboundRewriter(opts.ssrc ?? randomSsrc());
     const retransmission = opts.retransmission ?? (opts.kind === "video" ? {} : false);
+    if (retransmission !== false && !ports.rtp.ownsData) throw new Error("retransmission keeps packets: it needs sockets whose datagrams may be kept");
     this.nack = retransmission === false ? null : new NackResponder(new RetransmissionCache(retransmission), "sip");
     this.rtpLatch = new Latch(opts.latch);
     this.rtcpLatch = new Latch(opts.latch);
@@ -132,8 +137,13 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
   }
 
   /** Allocates the ports (throws PortPoolExhaustedError) and starts receiving. */
-  static async create(opts: MediaEndpointOptions): Promise<MediaEndpoint> {
+  static async create(opts: MediaEndpointOptions & { pool: PortPool }): Promise<MediaEndpoint> {
     return new MediaEndpoint(await opts.pool.allocate({ rtcpMux: opts.rtcpMux }), opts);
+  }
+
+  /** On ports bound elsewhere (the media thread's); they are released when the endpoint closes. */
+  static onPorts(ports: PortAllocation, opts: MediaEndpointOptions): MediaEndpoint {
+    return new MediaEndpoint(ports, opts);
   }
 
   /** Local ports for our SDP (m= port, a=rtcp). */
@@ -157,6 +167,8 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
   }
 
   setTransform(transform: PacketTransform | null): void { this.transform = transform ?? plainTransform; }
+
+  setSdes(keys: SdesKeys | null): void { this.setTransform(keys && sdesTransform(keys)); }
 
   setClockRates(rates: Record<number, number>): void {
     this.clockRates.fill(this.kind === "video" ? 90000 : 8000);
@@ -211,6 +223,13 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     const ntp = ntpFromUnixMs(nowMs);
     const rtpTs = (this.tx.lastTimestamp + Math.round(((nowMs - this.tx.lastSentAt) * this.txClockRate) / 1000)) >>> 0;
     return new RtcpSenderReport(this.ssrc, ntp.seconds, ntp.fraction, rtpTs, this.tx.packets >>> 0, this.tx.payloadBytes >>> 0, blocks);
+  }
+
+  /** Our report with an SDES CNAME (RFC 3550 §6), when the peer's address is known. False if not sent. */
+  sendReport(cname: string, nowMs = this.clock.now()): boolean {
+    if (this.destination === null) return false;
+    const sdes = new RtcpSourceDescription([{ ssrc: this.ssrc, items: [{ type: 1, text: cname }] }]);
+    return this.sendRtcp(serializeRtcp([this.createReport(nowMs), sdes]));
   }
 
   /** Counters now; bitrates over the time since the previous stats() call. */
@@ -272,7 +291,7 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
     if (latch === LatchResult.Latched) this.emitLatched("rtp", address, port);
     const pt = view.payloadType;
     this.rx.onPacket(view.ssrc, view.sequenceNumber, view.timestamp, pt, packet.length, now, this.clockRates[pt]);
-    if (this.tap !== null) this.tap(view, this, now);
+    if (this.tap !== null) this.tap(view, now);
     const sink = this.sink;
     if (sink !== null) sink(view, this, now);
   }
@@ -342,6 +361,6 @@ export class MediaEndpoint extends TypedEmitter<MediaEndpointEvents> {
   }
 }
 
-function randomSsrc(): number {
+export function randomSsrc(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0];
 }

@@ -9,3 +9,4 @@ export { DTLS_SRTP_EXPORTER_LABEL, dtlsSrtpKeyingMaterialLength, srtpKeysFromDtl
 export { DEFAULT_REPLAY_WINDOW, MAX_REPLAY_WINDOW } from "./replay-window.ts";
 export { DEFAULT_MAX_SSRCS } from "./ssrc-table.ts";
 export { estimateRtpIndex } from "./rtp-index.ts";
+export { sdesTransform, type SdesKeys } from "./sdes-keys.ts";

@@ -1,0 +1,95 @@
+/**
+ * The media thread's event loop: its FdUdpSockets in one epoll set, each ready one drained with recvmmsg and its
+ * datagrams handed to the socket's handler, plus a doorbell (eventfd) the main thread rings after posting a command
+ * so that a wait returns at once. Blocks in epoll_wait: run it only on a thread of its own.
+ */
+import { DatagramBatch } from "./datagram-batch.ts";
+import { Epoll, EventFd } from "./epoll.ts";
+import { FdUdpSocket } from "./fd-udp-socket.ts";
+import type { LibcSocket } from "./libc-socket.ts";
+
+export class MediaLoop {
+  readonly doorbell: EventFd;
+  private readonly epoll: Epoll;
+  private readonly batch: DatagramBatch;
+  /** By fd. */
+  private readonly sockets: (FdUdpSocket | undefined)[] = [];
+  private open = 0;
+  private readonly ownsDoorbell: boolean;
+
+  /** `doorbellFd`: an eventfd made (and closed) by the thread that rings it; made here when absent. */
+  constructor(private readonly libc: LibcSocket, doorbellFd?: number) {
+    this.epoll = new Epoll(libc);
+    this.batch = new DatagramBatch(libc);
+    this.doorbell = new EventFd(libc, doorbellFd);
+    this.ownsDoorbell = doorbellFd === undefined;
+    this.epoll.add(this.doorbell.fd);
+  }
+
+  get socketCount(): number { return this.open; }
+
+  /** The loop's own fds (epoll, and the doorbell when made here). */
+  get fds(): number[] { return this.ownsDoorbell ? [this.epoll.fd, this.doorbell.fd] : [this.epoll.fd]; }
+
+  /** Binds a socket whose datagrams this loop delivers. Throws SocketBindError. */
+  bind(host: string, port: number, receiveBufferBytes = 0): FdUdpSocket {
+    const socket = FdUdpSocket.bind(this.libc, host, port, receiveBufferBytes, this.forget);
+    this.epoll.add(socket.fd);
+    this.sockets[socket.fd] = socket;
+    this.open++;
+    return socket;
+  }
+
+  /**
+   * Delivers datagrams for up to `ms`; returns true as soon as the doorbell rang (a command waits), false when the
+   * time ran out. Returns at least every `ms`, so the caller's timers and messages run in between.
+   */
+  runFor(ms: number): boolean {
+    const until = performance.now() + ms;
+    const bell = this.doorbell.fd;
+    for (;;) {
+      const left = until - performance.now();
+      if (left <= 0) return false;
+      const ready = this.epoll.wait(Math.ceil(left));
+      let rang = false;
+      for (let e = 0; e < ready; e++) {
+        const fd = this.epoll.readyFd(e);
+        if (fd === bell) rang = true;
+        else this.drain(fd);
+      }
+      if (rang) {
+        this.doorbell.drain();
+        return true;
+      }
+    }
+  }
+
+  /** Closes every socket and the loop's own fds. */
+  close(): void {
+    for (const s of this.sockets) s?.close();
+    this.epoll.close();
+    if (this.ownsDoorbell) this.doorbell.close();
+  }
+
+  /** A few batches per wake-up, so that one flooded socket cannot starve the others (epoll reports it again). */
+  private drain(fd: number): void {
+    const batch = this.batch;
+    for (let round = 0; round < 4; round++) {
+      const socket = this.sockets[fd];
+      if (socket === undefined) return; // closed by a handler of this batch
+      const got = batch.receive(fd);
+      for (let i = 0; i < got; i++) {
+        socket.handler(batch.data(i), batch.port(i), batch.address(i), batch.truncated(i));
+        if (socket.closed) return;
+      }
+      if (got < DatagramBatch.capacity) return;
+    }
+  }
+
+  private readonly forget = (socket: FdUdpSocket): void => {
+    if (this.sockets[socket.fd] !== socket) return;
+    this.sockets[socket.fd] = undefined;
+    this.epoll.remove(socket.fd);
+    this.open--;
+  };
+}

@@ -1,0 +1,2 @@
+export { MediaThread, type MediaThreadOptions } from "./media-thread.ts";
+export { ThreadMediaLeg, ThreadBridge } from "./thread-media-leg.ts";

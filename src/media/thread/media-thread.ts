@@ -1,0 +1,183 @@
+/**
+ * The SIP audio legs on a thread of their own (docs/media-thread.md): a Worker relays their packets on its own epoll
+ * loop, which costs less per packet than Bun's event loop (docs/bench/relay.md). Ports still come from the one
+ * PortPool here; the worker binds them. If the worker fails, its legs report "closed" (their calls end) and the
+ * next leg starts a new worker.
+ */
+import { createLogger } from "../../observability/log.ts";
+import { countDrop } from "../relay/drop-reason.ts";
+import type { BridgeOptions } from "../relay/bridge.ts";
+import { randomSsrc } from "../relay/media-endpoint.ts";
+import type { RelayBridge, RelayLeg, RelayLegFactory, RelayLegSpec } from "../relay/relay-leg.ts";
+import { EventFd } from "../ports/epoll.ts";
+import { libcSocket, sockaddrIPv4, type LibcSocket } from "../ports/libc-socket.ts";
+import { DEFAULT_RECEIVE_BUFFER, type PortPool } from "../ports/index.ts";
+import type { MediaCommand, MediaThreadEvent, MediaThreadSetup } from "./protocol.ts";
+import { ThreadBridge, ThreadMediaLeg } from "./thread-media-leg.ts";
+
+const log = createLogger("media.thread");
+
+/** In the executable the worker is an entrypoint of its own (appliance/build.ts), kept at its path under src/. */
+const WORKER_URL = import.meta.url.startsWith("file:///$bunfs/")
+  ? new URL("./media/thread/media-worker.ts", import.meta.url)
+  : new URL("./media-worker.ts", import.meta.url);
+
+interface Running {
+  worker: Worker;
+  doorbell: EventFd;
+  ready: Promise<void>;
+  legs: Map<number, ThreadMediaLeg>;
+  creating: Map<number, (error: { code: string; message: string } | undefined) => void>;
+  stopped: (() => void) | null;
+  /** Every fd the worker holds (its loop's, and each leg's sockets by leg id). */
+  loopFds: number[];
+  legFds: Map<number, number[]>;
+}
+
+export interface MediaThreadOptions {
+  pool: PortPool;
+  receiveBufferBytes?: number;
+}
+
+export class MediaThread implements RelayLegFactory {
+  private running: Running | null = null;
+  private nextId = 1;
+  private isClosed = false;
+
+  private constructor(private readonly libc: LibcSocket, private readonly opts: MediaThreadOptions) {}
+
+  /** Null where the media thread cannot run (not Linux x86-64, no libc, pool bound to an IPv6 address). */
+  static create(opts: MediaThreadOptions): MediaThread | null {
+    const libc = libcSocket();
+    if (libc === null || sockaddrIPv4(opts.pool.host, 0) === null) return null;
+    return new MediaThread(libc, opts);
+  }
+
+  async createLeg(spec: RelayLegSpec): Promise<RelayLeg> {
+    if (this.isClosed) throw new Error("the media thread is closed");
+    const r = this.start();
+    await r.ready;
+    const id = this.nextId++;
+    const full = { ...spec, ssrc: spec.ssrc ?? randomSsrc() };
+    const reserved = await this.opts.pool.reserve(
+      (port) => new Promise<number>((resolve, reject) => {
+        r.creating.set(id, (error) => (error ? reject(Object.assign(new Error(error.message), { code: error.code })) : resolve(port)));
+        this.post(r, { op: "create", id, port, spec: full });
+      }),
+      () => this.post(r, { op: "close", id }),
+    );
+    const leg = new ThreadMediaLeg(id, reserved.rtpPort, full, (c) => this.post(r, c));
+    r.legs.set(id, leg);
+    leg.on("closed", reserved.release);
+    return leg;
+  }
+
+  bridge(a: RelayLeg, b: RelayLeg, options: BridgeOptions): RelayBridge {
+    const r = this.running;
+    if (!(a instanceof ThreadMediaLeg) || !(b instanceof ThreadMediaLeg) || !r || r.legs.get(a.id) !== a || r.legs.get(b.id) !== b) {
+      throw new Error("a media thread bridge joins two open legs of that thread");
+    }
+    if (a.kind !== b.kind) throw new Error(`cannot bridge ${a.kind} with ${b.kind}`);
+    const id = this.nextId++;
+    this.post(r, { op: "bridge", id, a: a.id, b: b.id, options });
+    return new ThreadBridge(id, a, b, (c) => this.post(r, c));
+  }
+
+  get legCount(): number { return this.running?.legs.size ?? 0; }
+
+  /** Closes every leg and stops the worker. Idempotent. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    const r = this.running;
+    if (!r) return;
+    await r.ready.catch(() => undefined);
+    if (this.running === r) {
+      await new Promise<void>((resolve) => {
+        r.stopped = resolve;
+        this.post(r, { op: "shutdown" });
+      });
+    }
+    this.fail(r, null);
+  }
+
+  private start(): Running {
+    if (this.running) return this.running;
+    const doorbell = new EventFd(this.libc);
+    const setup: MediaThreadSetup = {
+      doorbellFd: doorbell.fd, host: this.opts.pool.host, receiveBufferBytes: this.opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER,
+    };
+    const worker = new Worker(WORKER_URL, { workerData: setup } as WorkerOptions);
+    let ready!: () => void, broken!: (err: Error) => void;
+    const r: Running = {
+      worker, doorbell, legs: new Map(), creating: new Map(), stopped: null, loopFds: [], legFds: new Map(),
+      ready: new Promise<void>((resolve, reject) => { ready = resolve; broken = reject; }),
+    };
+    r.ready.catch(() => undefined);
+    worker.onmessage = (e: MessageEvent<MediaThreadEvent>) => {
+      if (e.data.ev !== "ready") return this.onEvent(r, e.data);
+      r.loopFds = e.data.fds;
+      ready();
+    };
+    let dead = false;
+    const died = (why: string) => {
+      if (this.running !== r) return; // stopped on purpose
+      dead = true;
+      log.error("media thread failed: its calls lose their audio and end", { err: why, legs: r.legs.size });
+      broken(new Error(`media thread failed: ${why}`));
+      this.fail(r, new Error(why));
+    };
+    worker.onerror = (e) => died(e.message);
+    // A worker that died closed nothing: its sockets would hold their ports until the process ends.
+    worker.addEventListener("close", () => {
+      died("the thread exited");
+      if (dead) for (const fd of [...r.loopFds, ...[...r.legFds.values()].flat()]) this.libc.symbols.close(fd);
+    });
+    (worker as unknown as { unref(): void }).unref();
+    this.running = r;
+    return r;
+  }
+
+  private onEvent(r: Running, e: MediaThreadEvent): void {
+    switch (e.ev) {
+      case "created": {
+        if (e.fds.length > 0) r.legFds.set(e.id, e.fds);
+        const done = r.creating.get(e.id);
+        r.creating.delete(e.id);
+        return done?.(e.error);
+      }
+      case "latched": return r.legs.get(e.id)?.onLatched(e.kind, e.address, e.port);
+      case "timeout": return r.legs.get(e.id)?.onTimeout(e.silentForMs);
+      case "tapped": return r.legs.get(e.id)?.onTapped(e.batch);
+      case "stats":
+        for (const [id, stats] of e.legs) r.legs.get(id)?.onStats(stats);
+        for (const [reason, n] of e.drops) countDrop(reason, n);
+        return;
+      case "closed": {
+        const leg = r.legs.get(e.id);
+        r.legs.delete(e.id);
+        r.legFds.delete(e.id);
+        return leg?.onClosed(e.stats);
+      }
+      case "stopped": return r.stopped?.();
+    }
+  }
+
+  /** The worker is gone (failed, or stopped: err null): its legs are closed, the next leg starts a new one. */
+  private fail(r: Running, err: Error | null): void {
+    if (this.running !== r) return;
+    this.running = null;
+    for (const done of r.creating.values()) done({ code: "EMEDIATHREAD", message: err?.message ?? "the media thread stopped" });
+    r.creating.clear();
+    for (const leg of [...r.legs.values()]) leg.onClosed(null);
+    r.legs.clear();
+    r.worker.terminate();
+    r.doorbell.close();
+  }
+
+  private post(r: Running, c: MediaCommand): void {
+    if (this.running !== r) return;
+    r.worker.postMessage(c);
+    r.doorbell.signal();
+  }
+}

@@ -1,0 +1,42 @@
+/** Messages between the main thread (MediaThread) and the media thread (media-worker.ts). All plain data. */
+import type { BridgeDirection, BridgeDirectionOptions, BridgeOptions } from "../relay/bridge.ts";
+import type { MediaEndpointStats } from "../relay/endpoint-stats.ts";
+import type { RemoteMedia } from "../relay/media-endpoint.ts";
+import type { RelayLegSpec } from "../relay/relay-leg.ts";
+import type { SdesKeys } from "../srtp/index.ts";
+import type { DropReason } from "../relay/drop-reason.ts";
+
+/** What the worker is started with (workerData). */
+export interface MediaThreadSetup {
+  /** The eventfd the main thread writes after each command, so that the worker's epoll wait returns. */
+  doorbellFd: number;
+  host: string;
+  receiveBufferBytes: number;
+}
+
+/** Legs and bridges share one id space, chosen by the main thread. */
+export type MediaCommand =
+  | { op: "create"; id: number; port: number; spec: RelayLegSpec & { ssrc: number } }
+  | { op: "remote"; id: number; remote: RemoteMedia | null }
+  | { op: "clock-rates"; id: number; rates: Record<number, number> }
+  | { op: "sdes"; id: number; keys: SdesKeys | null }
+  | { op: "report"; id: number; cname: string }
+  | { op: "tap"; id: number; on: boolean }
+  | { op: "close"; id: number }
+  | { op: "bridge"; id: number; a: number; b: number; options: BridgeOptions }
+  | { op: "payload-types"; id: number; direction: BridgeDirection; options: BridgeDirectionOptions }
+  | { op: "resync"; id: number }
+  | { op: "shutdown" };
+
+export type MediaThreadEvent =
+  /** The fds the thread holds, for the main thread to close should the thread die (workers share the process's fds). */
+  | { ev: "ready"; fds: number[] }
+  | { ev: "created"; id: number; fds: number[]; error?: { code: string; message: string } }
+  | { ev: "latched"; id: number; kind: "rtp" | "rtcp"; address: string; port: number }
+  | { ev: "timeout"; id: number; silentForMs: number }
+  /** Packets a tapped leg received since the last batch (tap-batch.ts layout). */
+  | { ev: "tapped"; id: number; batch: ArrayBuffer }
+  /** Counters of the legs that changed, and datagrams dropped by reason since the last report. */
+  | { ev: "stats"; legs: [id: number, stats: MediaEndpointStats][]; drops: [DropReason, number][] }
+  | { ev: "closed"; id: number; stats: MediaEndpointStats }
+  | { ev: "stopped" };

@@ -1,0 +1,147 @@
+/**
+ * The media thread's side of the boundary: MediaEndpoints and Bridges on MediaLoop's sockets, driven by
+ * MediaCommands; what the main thread needs back (latching, timeouts, tapped packets, counters) goes out as
+ * MediaThreadEvents through `post`.
+ */
+import { createLogger } from "../../observability/log.ts";
+import { Bridge, MediaEndpoint, type MediaEndpointStats } from "../relay/index.ts";
+import { takeHeldDrops } from "../relay/drop-reason.ts";
+import type { MediaLoop } from "../ports/media-loop.ts";
+import type { PortAllocation } from "../ports/index.ts";
+import type { FdUdpSocket } from "../ports/fd-udp-socket.ts";
+import { TapBatchWriter } from "./tap-batch.ts";
+import type { MediaCommand, MediaThreadEvent } from "./protocol.ts";
+
+const log = createLogger("media.thread");
+
+/** How often changed counters are reported. */
+export const STATS_PERIOD_MS = 250;
+
+interface Leg {
+  endpoint: MediaEndpoint;
+  tap: TapBatchWriter | null;
+  /** Packets and drops at the last report, to send only the legs that changed. */
+  reported: number;
+}
+
+export class ThreadRelay {
+  private readonly legs = new Map<number, Leg>();
+  private readonly bridges = new Map<number, Bridge>();
+  private lastStatsAt = 0;
+
+  constructor(
+    private readonly loop: MediaLoop,
+    private readonly host: string,
+    private readonly receiveBufferBytes: number,
+    private readonly post: (event: MediaThreadEvent, transfer?: ArrayBuffer[]) => void,
+  ) {}
+
+  /** One command; a command about a leg or bridge already gone is ignored (it crossed with its "closed"). */
+  handle(c: MediaCommand): void {
+    if (c.op === "create") return this.create(c);
+    if (c.op === "shutdown") return this.shutdown();
+    if (c.op === "bridge") return this.bridge(c.id, c.a, c.b, c);
+    if (c.op === "payload-types" || c.op === "resync" || (c.op === "close" && this.bridges.has(c.id))) {
+      const bridge = this.bridges.get(c.id);
+      if (c.op === "payload-types") bridge?.setPayloadTypes(c.direction, c.options);
+      else if (c.op === "resync") bridge?.resync();
+      else bridge?.close();
+      return;
+    }
+    const leg = this.legs.get(c.id);
+    if (!leg) return;
+    const e = leg.endpoint;
+    switch (c.op) {
+      case "remote": return e.setRemote(c.remote);
+      case "clock-rates": return e.setClockRates(c.rates);
+      case "sdes": return e.setSdes(c.keys);
+      case "report": return void e.sendReport(c.cname);
+      case "tap": return this.setTap(leg, c.on);
+      case "close": return e.close();
+    }
+  }
+
+  /** Called after each turn of the loop: tapped packets go out, and every STATS_PERIOD_MS the changed counters. */
+  flush(nowMs: number): void {
+    for (const [id, leg] of this.legs) this.flushTap(id, leg);
+    if (nowMs - this.lastStatsAt < STATS_PERIOD_MS) return;
+    this.lastStatsAt = nowMs;
+    const changed: [number, MediaEndpointStats][] = [];
+    for (const [id, leg] of this.legs) {
+      const e = leg.endpoint;
+      const mark = e.rx.packets + e.tx.packets + e.dropped;
+      if (mark === leg.reported) continue;
+      leg.reported = mark;
+      changed.push([id, e.stats(nowMs)]);
+    }
+    const drops = takeHeldDrops();
+    if (changed.length > 0 || drops.length > 0) this.post({ ev: "stats", legs: changed, drops });
+  }
+
+  /** Answers "created", with the error (EADDRINUSE: the main thread tries the next pair) when the ports cannot be had. */
+  private create(c: Extract<MediaCommand, { op: "create" }>): void {
+    let rtp: FdUdpSocket | undefined;
+    let rtcp: FdUdpSocket | null = null;
+    let endpoint: MediaEndpoint;
+    try {
+      rtp = this.loop.bind(this.host, c.port, this.receiveBufferBytes);
+      if (!c.spec.rtcpMux) rtcp = this.loop.bind(this.host, c.port + 1, this.receiveBufferBytes);
+      const sockets = { rtp, rtcp };
+      const ports: PortAllocation = {
+        rtpPort: c.port, rtcpPort: c.port + 1, rtp, rtcp,
+        release: () => { sockets.rtp.close(); sockets.rtcp?.close(); },
+      };
+      const { kind, label, rtcpMux, mediaTimeoutMs, ssrc } = c.spec;
+      endpoint = MediaEndpoint.onPorts(ports, { kind, label, rtcpMux, mediaTimeoutMs, ssrc, retransmission: false });
+    } catch (err) {
+      rtp?.close();
+      rtcp?.close();
+      const e = err as Error & { code?: string };
+      return this.post({ ev: "created", id: c.id, fds: [], error: { code: e.code ?? "EIO", message: e.message } });
+    }
+    const leg: Leg = { endpoint, tap: null, reported: 0 };
+    this.legs.set(c.id, leg);
+    endpoint.on("latched", (l) => this.post({ ev: "latched", id: c.id, ...l }));
+    endpoint.on("timeout", ({ silentForMs }) => this.post({ ev: "timeout", id: c.id, silentForMs }));
+    endpoint.on("closed", () => {
+      this.flushTap(c.id, leg);
+      this.legs.delete(c.id);
+      this.post({ ev: "closed", id: c.id, stats: endpoint.stats() });
+    });
+    this.post({ ev: "created", id: c.id, fds: rtcp ? [rtp.fd, rtcp.fd] : [rtp.fd] });
+  }
+
+  private bridge(id: number, a: number, b: number, c: Extract<MediaCommand, { op: "bridge" }>): void {
+    const la = this.legs.get(a), lb = this.legs.get(b);
+    if (!la || !lb) {
+      log.warn("bridge of a leg already closed", { bridge: id, a, b });
+      (la ?? lb)?.endpoint.close(); // the bridge owned both: what is left of it goes too
+      return;
+    }
+    const bridge = new Bridge(la.endpoint, lb.endpoint, c.options);
+    this.bridges.set(id, bridge);
+    bridge.on("closed", () => this.bridges.delete(id));
+  }
+
+  private setTap(leg: Leg, on: boolean): void {
+    if (!on) {
+      leg.endpoint.tap = null;
+      leg.tap = null;
+      return;
+    }
+    const writer = (leg.tap ??= new TapBatchWriter());
+    leg.endpoint.tap = (view, now) => writer.add(view.buffer.subarray(view.offset, view.offset + view.length), now);
+  }
+
+  private flushTap(id: number, leg: Leg): void {
+    if (!leg.tap || leg.tap.empty) return;
+    const batch = leg.tap.take();
+    this.post({ ev: "tapped", id, batch }, [batch]);
+  }
+
+  private shutdown(): void {
+    for (const leg of [...this.legs.values()]) leg.endpoint.close();
+    this.loop.close();
+    this.post({ ev: "stopped" });
+  }
+}
