@@ -8,6 +8,7 @@ import { PortPool } from "./media/ports/index.ts";
 import { LocalRelayLegs, type RelayLegFactory } from "./media/relay/index.ts";
 import { MediaThread } from "./media/thread/index.ts";
 import { createLogger } from "./observability/log.ts";
+import { metrics } from "./observability/metrics.ts";
 import { parseAgentFromRule } from "./session/agent-identity.ts";
 import { SessionManager } from "./session/manager.ts";
 import type { RecordingPolicy } from "./session/recording.ts";
@@ -38,6 +39,20 @@ function callCenterOf(t: TrunkConfig): CallCenterTrunk {
     correlationHeader: t.correlation_header,
     credentials: t.auth_user ? { username: t.auth_user, password: t.auth_password } : undefined,
   };
+}
+
+/** The media thread, started; null (audio relayed on the main thread, said in the log) where it cannot run. */
+async function startMediaThread(pool: PortPool): Promise<MediaThread | null> {
+  const thread = MediaThread.create({ pool });
+  try {
+    if (!thread) throw new Error("needs Linux x86-64, libc through bun:ffi and an IPv4 bind address");
+    await thread.start();
+    return thread;
+  } catch (err) {
+    log.error("the media thread cannot run: SIP audio is relayed on the main thread", { err });
+    await thread?.close();
+    return null;
+  }
 }
 
 export class CallPlane implements CallCarrier {
@@ -73,10 +88,8 @@ export class CallPlane implements CallCarrier {
     });
     const pool = new PortPool({ range: config.media.rtp_ports, host: config.media.bind_address });
     // The media thread keeps the system's time: a virtual clock (tests) keeps the legs on this thread.
-    const mediaThread = config.media.relay_thread && clock === systemClock ? MediaThread.create({ pool }) : null;
-    if (config.media.relay_thread && clock === systemClock && !mediaThread) {
-      log.warn("the media thread cannot run here (needs Linux x86-64 and an IPv4 bind address): audio is relayed on the main thread");
-    }
+    const mediaThread = config.media.relay_thread && clock === systemClock ? await startMediaThread(pool) : null;
+    metrics.gauge("avsplit_media_thread_up", "1 while SIP audio is relayed on the media thread").collect(() => (mediaThread?.running ? 1 : 0));
     const audioLegs: RelayLegFactory = mediaThread ?? new LocalRelayLegs(pool, clock);
     const trunks = new TrunksInForce(config.trunk, sip, consoleTrunks);
     const sessions = new SessionManager({

@@ -40,7 +40,7 @@ export interface MediaThreadOptions {
 }
 
 export class MediaThread implements RelayLegFactory {
-  private running: Running | null = null;
+  private current: Running | null = null;
   private nextId = 1;
   private isClosed = false;
 
@@ -53,9 +53,17 @@ export class MediaThread implements RelayLegFactory {
     return new MediaThread(libc, opts);
   }
 
+  /** Starts the worker now (else the first leg does); rejects when it cannot load. */
+  async start(): Promise<void> {
+    await this.run().ready;
+  }
+
+  /** True while a worker runs. */
+  get running(): boolean { return this.current !== null; }
+
   async createLeg(spec: RelayLegSpec): Promise<RelayLeg> {
     if (this.isClosed) throw new Error("the media thread is closed");
-    const r = this.start();
+    const r = this.run();
     await r.ready;
     const id = this.nextId++;
     const full = { ...spec, ssrc: spec.ssrc ?? randomSsrc() };
@@ -73,7 +81,7 @@ export class MediaThread implements RelayLegFactory {
   }
 
   bridge(a: RelayLeg, b: RelayLeg, options: BridgeOptions): RelayBridge {
-    const r = this.running;
+    const r = this.current;
     if (!(a instanceof ThreadMediaLeg) || !(b instanceof ThreadMediaLeg) || !r || r.legs.get(a.id) !== a || r.legs.get(b.id) !== b) {
       throw new Error("a media thread bridge joins two open legs of that thread");
     }
@@ -83,16 +91,14 @@ export class MediaThread implements RelayLegFactory {
     return new ThreadBridge(id, a, b, (c) => this.post(r, c));
   }
 
-  get legCount(): number { return this.running?.legs.size ?? 0; }
-
   /** Closes every leg and stops the worker. Idempotent. */
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
-    const r = this.running;
+    const r = this.current;
     if (!r) return;
     await r.ready.catch(() => undefined);
-    if (this.running === r) {
+    if (this.current === r) {
       await new Promise<void>((resolve) => {
         r.stopped = resolve;
         this.post(r, { op: "shutdown" });
@@ -101,8 +107,8 @@ export class MediaThread implements RelayLegFactory {
     this.fail(r, null);
   }
 
-  private start(): Running {
-    if (this.running) return this.running;
+  private run(): Running {
+    if (this.current) return this.current;
     const doorbell = new EventFd(this.libc);
     const setup: MediaThreadSetup = {
       doorbellFd: doorbell.fd, host: this.opts.pool.host, receiveBufferBytes: this.opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER,
@@ -121,7 +127,7 @@ export class MediaThread implements RelayLegFactory {
     };
     let dead = false;
     const died = (why: string) => {
-      if (this.running !== r) return; // stopped on purpose
+      if (this.current !== r) return; // stopped on purpose
       dead = true;
       log.error("media thread failed: its calls lose their audio and end", { err: why, legs: r.legs.size });
       broken(new Error(`media thread failed: ${why}`));
@@ -134,7 +140,7 @@ export class MediaThread implements RelayLegFactory {
       if (dead) for (const fd of [...r.loopFds, ...[...r.legFds.values()].flat()]) this.libc.symbols.close(fd);
     });
     (worker as unknown as { unref(): void }).unref();
-    this.running = r;
+    this.current = r;
     return r;
   }
 
@@ -165,8 +171,8 @@ export class MediaThread implements RelayLegFactory {
 
   /** The worker is gone (failed, or stopped: err null): its legs are closed, the next leg starts a new one. */
   private fail(r: Running, err: Error | null): void {
-    if (this.running !== r) return;
-    this.running = null;
+    if (this.current !== r) return;
+    this.current = null;
     for (const done of r.creating.values()) done({ code: "EMEDIATHREAD", message: err?.message ?? "the media thread stopped" });
     r.creating.clear();
     for (const leg of [...r.legs.values()]) leg.onClosed(null);
@@ -176,7 +182,7 @@ export class MediaThread implements RelayLegFactory {
   }
 
   private post(r: Running, c: MediaCommand): void {
-    if (this.running !== r) return;
+    if (this.current !== r) return;
     r.worker.postMessage(c);
     r.doorbell.signal();
   }

@@ -39,6 +39,7 @@ test("the compiled binary runs from any folder: HTTPS health, graceful SIGTERM, 
   expect(redirect.headers.get("location")).toBe(`https://127.0.0.1:${httpsPort}/healthz`);
   const metrics = await (await fetch(`https://127.0.0.1:${httpsPort}/metrics`, { tls: { ca } })).text();
   expect(metrics).toContain("avsplit_up 1");
+  expect(metrics).toContain("avsplit_media_thread_up 1"); // the media thread's worker and bun:ffi load in the executable
 
   const started = performance.now();
   expect(await app.terminate()).toBe(0);

@@ -108,7 +108,7 @@ test("a media thread that dies closes its legs (their calls end) and the next le
   const { thread, pool } = startThread("47080-47089");
   const leg = await thread.createLeg({ kind: "audio", label: "x", rtcpMux: true, mediaTimeoutMs: 0 });
   const closed = new Promise<void>((r) => leg.on("closed", r));
-  (Reflect.get(thread, "running") as { worker: Worker }).worker.terminate();
+  (Reflect.get(thread, "current") as { worker: Worker }).worker.terminate();
   await closed;
   expect(pool.inUse).toBe(0);
   const next = await thread.createLeg({ kind: "audio", label: "y", rtcpMux: true, mediaTimeoutMs: 0 });
