@@ -35,7 +35,19 @@ export class Counter extends Metric {
     if (this.values.size === 0) return [`${this.name} 0`];
     return [...this.values].map(([k, v]) => `${this.name}${k} ${v}`);
   }
+  /** The counts by label set, which start again from zero. */
+  take(): [string, number][] {
+    const out = [...this.values];
+    this.values.clear();
+    return out;
+  }
+  add(counts: [string, number][]): void {
+    for (const [k, by] of counts) this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
 }
+
+/** Counter increments made on one thread, to be added to another thread's registry: [name, help, counts]. */
+export type CounterCounts = [name: string, help: string, counts: [string, number][]][];
 
 export class Gauge extends Metric {
   private values = new Map<string, number>();
@@ -95,6 +107,21 @@ export class Registry {
     return this.getOrCreate(name, () => new Histogram(name, help, buckets));
   }
   render(): string { return [...this.metrics.values()].map((m) => m.render()).join("\n") + "\n"; }
+
+  /** On a worker thread: the counters' increments since the last call, for the registry that is scraped. */
+  takeCounters(): CounterCounts {
+    const out: CounterCounts = [];
+    for (const m of this.metrics.values()) {
+      if (!(m instanceof Counter)) continue;
+      const counts = m.take();
+      if (counts.length > 0) out.push([m.name, m.help, counts]);
+    }
+    return out;
+  }
+
+  addCounters(counters: CounterCounts): void {
+    for (const [name, help, counts] of counters) this.counter(name, help).add(counts);
+  }
 }
 
 /** The process-wide registry scraped by GET /metrics. */

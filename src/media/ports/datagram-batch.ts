@@ -23,6 +23,8 @@ export class DatagramBatch {
   private readonly views = Array.from({ length: VLEN }, (_, i) => this.buffers.subarray(i * BUFFER_BYTES, (i + 1) * BUFFER_BYTES));
   /** Dotted strings by IPv4 address: sources repeat, so each is formatted once. */
   private readonly addresses = new Map<number, string>();
+  /** Entries the last receive filled (their msg_namelen was overwritten by the kernel). */
+  private filled = VLEN;
 
   constructor(private readonly libc: LibcSocket) {
     for (let i = 0; i < VLEN; i++) {
@@ -37,9 +39,10 @@ export class DatagramBatch {
 
   /** Reads what fd has queued, up to the capacity; 0 when nothing (or on error). */
   receive(fd: number): number {
-    for (let i = 0; i < VLEN; i++) this.msgs.setUint32(i * MMSGHDR_BYTES + 8, SOCKADDR_BYTES, true);
+    for (let i = 0; i < this.filled; i++) this.msgs.setUint32(i * MMSGHDR_BYTES + 8, SOCKADDR_BYTES, true);
     const got = this.libc.symbols.recvmmsg(fd, this.msgsPointer, VLEN, MSG_DONTWAIT, null);
-    return got > 0 ? got : 0;
+    this.filled = got > 0 ? got : 0;
+    return this.filled;
   }
 
   data(i: number): Uint8Array {

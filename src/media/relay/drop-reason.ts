@@ -19,26 +19,8 @@ export type DropReason =
 const dropped = metrics.counter("media_packets_dropped_total", "Media datagrams dropped by the relay, by reason");
 const labels = new Map<DropReason, { reason: DropReason }>();
 
-/** On the media thread: drops are kept here and reported to the main thread, whose metrics they belong in. */
-let held: Map<DropReason, number> | null = null;
-
-export function countDrop(reason: DropReason, by = 1): void {
-  if (held !== null) {
-    held.set(reason, (held.get(reason) ?? 0) + by);
-    return;
-  }
+export function countDrop(reason: DropReason): void {
   let l = labels.get(reason);
   if (!l) labels.set(reason, (l = { reason }));
-  dropped.inc(l, by);
-}
-
-/** From now on, drops are held for takeHeldDrops() instead of counted in this thread's metrics. */
-export function holdDrops(): void { held ??= new Map(); }
-
-/** The drops held since the last call. */
-export function takeHeldDrops(): [DropReason, number][] {
-  if (held === null || held.size === 0) return [];
-  const out = [...held];
-  held.clear();
-  return out;
+  dropped.inc(l);
 }

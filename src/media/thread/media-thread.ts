@@ -5,7 +5,7 @@
  * next leg starts a new worker.
  */
 import { createLogger } from "../../observability/log.ts";
-import { countDrop } from "../relay/drop-reason.ts";
+import { metrics } from "../../observability/metrics.ts";
 import type { BridgeOptions } from "../relay/bridge.ts";
 import { randomSsrc } from "../relay/media-endpoint.ts";
 import type { RelayBridge, RelayLeg, RelayLegFactory, RelayLegSpec } from "../relay/relay-leg.ts";
@@ -157,7 +157,7 @@ export class MediaThread implements RelayLegFactory {
       case "tapped": return r.legs.get(e.id)?.onTapped(e.batch);
       case "stats":
         for (const [id, stats] of e.legs) r.legs.get(id)?.onStats(stats);
-        for (const [reason, n] of e.drops) countDrop(reason, n);
+        metrics.addCounters(e.counters);
         return;
       case "closed": {
         const leg = r.legs.get(e.id);

@@ -5,7 +5,6 @@
  */
 import { workerData } from "node:worker_threads";
 import { createLogger } from "../../observability/log.ts";
-import { holdDrops } from "../relay/drop-reason.ts";
 import { libcSocket } from "../ports/libc-socket.ts";
 import { MediaLoop } from "../ports/media-loop.ts";
 import { ThreadRelay } from "./thread-relay.ts";
@@ -21,7 +20,6 @@ if (libc === null) throw new Error("the media thread needs libc through bun:ffi 
 const loop = new MediaLoop(libc, setup.doorbellFd);
 const post = (event: MediaThreadEvent, transfer: ArrayBuffer[] = []) => self.postMessage(event, transfer);
 const relay = new ThreadRelay(loop, setup.host, setup.receiveBufferBytes, post);
-holdDrops();
 
 let running = true;
 self.onmessage = (e: MessageEvent<MediaCommand>) => {

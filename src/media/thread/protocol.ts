@@ -4,7 +4,7 @@ import type { MediaEndpointStats } from "../relay/endpoint-stats.ts";
 import type { RemoteMedia } from "../relay/media-endpoint.ts";
 import type { RelayLegSpec } from "../relay/relay-leg.ts";
 import type { SdesKeys } from "../srtp/index.ts";
-import type { DropReason } from "../relay/drop-reason.ts";
+import type { CounterCounts } from "../../observability/metrics.ts";
 
 /** What the worker is started with (workerData). */
 export interface MediaThreadSetup {
@@ -36,7 +36,7 @@ export type MediaThreadEvent =
   | { ev: "timeout"; id: number; silentForMs: number }
   /** Packets a tapped leg received since the last batch (tap-batch.ts layout). */
   | { ev: "tapped"; id: number; batch: ArrayBuffer }
-  /** Counters of the legs that changed, and datagrams dropped by reason since the last report. */
-  | { ev: "stats"; legs: [id: number, stats: MediaEndpointStats][]; drops: [DropReason, number][] }
+  /** Counters of the legs that changed, and the thread's metric counters (drops, SRTP rejects) since the last report. */
+  | { ev: "stats"; legs: [id: number, stats: MediaEndpointStats][]; counters: CounterCounts }
   | { ev: "closed"; id: number; stats: MediaEndpointStats }
   | { ev: "stopped" };

@@ -5,7 +5,7 @@
  */
 import { createLogger } from "../../observability/log.ts";
 import { Bridge, MediaEndpoint, type MediaEndpointStats } from "../relay/index.ts";
-import { takeHeldDrops } from "../relay/drop-reason.ts";
+import { metrics } from "../../observability/metrics.ts";
 import type { MediaLoop } from "../ports/media-loop.ts";
 import type { PortAllocation } from "../ports/index.ts";
 import type { FdUdpSocket } from "../ports/fd-udp-socket.ts";
@@ -74,8 +74,8 @@ export class ThreadRelay {
       leg.reported = mark;
       changed.push([id, e.stats(nowMs)]);
     }
-    const drops = takeHeldDrops();
-    if (changed.length > 0 || drops.length > 0) this.post({ ev: "stats", legs: changed, drops });
+    const counters = metrics.takeCounters();
+    if (changed.length > 0 || counters.length > 0) this.post({ ev: "stats", legs: changed, counters });
   }
 
   /** Answers "created", with the error (EADDRINUSE: the main thread tries the next pair) when the ports cannot be had. */

@@ -18,3 +18,4 @@ const onMain = process.env.AVSPLIT_RELAY === "main";
 const legs: RelayLegFactory = onMain ? new LocalRelayLegs(pool, systemClock) : MediaThread.create({ pool, receiveBufferBytes: rcvbuf })!;
 writeFileSync(portsFile, (await bridgedCalls(legs, n, sinkPort)).join("\n") + "\n");
 console.log("ready", `bun ${Bun.version} avsplit ${onMain ? "MediaEndpoint+Bridge on Bun's event loop" : "media thread"}`, n, "streams");
+setInterval(() => {}, 1 << 30); // the media thread's worker does not keep the process alive (the appliance's servers do)

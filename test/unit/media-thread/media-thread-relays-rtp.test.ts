@@ -4,6 +4,8 @@ import { PortPool } from "../../../src/media/ports/index.ts";
 import { MediaThread } from "../../../src/media/thread/index.ts";
 import type { RelayLeg } from "../../../src/media/relay/index.ts";
 import { RtpHeaderView } from "../../../src/media/rtp/index.ts";
+import { metrics } from "../../../src/observability/metrics.ts";
+import { pollUntil } from "../../support/poll.ts";
 
 const open: { thread?: MediaThread; sockets: Socket[] } = { sockets: [] };
 afterEach(async () => {
@@ -78,6 +80,11 @@ test("counters, latching and the tap reach the main thread; closing returns the 
   expect(await latched).toEqual({ kind: "rtp", address: "127.0.0.1", port: peer.address().port });
   await allTapped;
   expect(tapped).toEqual([1, 2, 3]);
+  const dropped = metrics.counter("media_packets_dropped_total", "").get({ reason: "not-rtp" });
+  peer.send(new Uint8Array([1, 2, 3]), leg.rtpPort, "127.0.0.1");
+  // counters cross every 250 ms: the leg's own, and the thread's metrics into this thread's registry
+  await pollUntil(() => leg.stats().dropped, (n) => n === 1, 5000, "the leg's drop count");
+  expect(metrics.counter("media_packets_dropped_total", "").get({ reason: "not-rtp" })).toBe(dropped + 1);
   const closed = new Promise<void>((r) => leg.on("closed", r));
   leg.close();
   await closed;
