@@ -45,7 +45,7 @@ export class Epoll {
   close(): void { this.libc.symbols.close(this.fd); }
 }
 
-/** A counter another thread increments to wake a thread blocked in epoll_wait on it. */
+/** A counter another thread increments to wake a thread blocked in epoll_wait on it (one per message it posted). */
 export class EventFd {
   readonly fd: number;
   private readonly one = new BigUint64Array([1n]);
@@ -59,8 +59,12 @@ export class EventFd {
 
   signal(): void { this.libc.symbols.write(this.fd, ptr(this.one), 8); }
 
-  /** Resets the counter (the wake-up was seen). */
-  drain(): void { this.libc.symbols.read(this.fd, ptr(this.sink), 8); }
+  /** Reads and resets the counter: how many signals since the last drain. */
+  drain(): number {
+    this.sink[0] = 0n;
+    this.libc.symbols.read(this.fd, ptr(this.sink), 8);
+    return Number(this.sink[0]);
+  }
 
   close(): void { this.libc.symbols.close(this.fd); }
 }

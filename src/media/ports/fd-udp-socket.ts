@@ -1,8 +1,9 @@
 /**
  * A media port's UDP socket owned through bun:ffi (socket/bind on the fd, recvmmsg by MediaLoop, sendto), for the
  * media thread, whose loop waits in epoll instead of Bun's event loop (docs/media-thread.md: Bun's per-datagram
- * receive path is what kept the relay above rtpengine's CPU per packet at low rates). Datagrams handed to the
- * handler are views on the loop's receive buffer: valid during the call only.
+ * receive path is what kept the relay above rtpengine's CPU per packet at low rates). Fds are the process's: one
+ * thread may bind (bindUdpFd) and another adopt the fd (new FdUdpSocket). Datagrams handed to the handler are views
+ * on the loop's receive buffer: valid during the call only.
  */
 import { ptr } from "bun:ffi";
 import { FdDatagramSender, type DatagramSend } from "./fd-datagram-sender.ts";
@@ -25,6 +26,29 @@ export class SocketBindError extends Error {
   }
 }
 
+/** A bound non-blocking, close-on-exec UDP socket's fd, the port it got, and SO_RCVBUF as the kernel reports it. */
+export interface BoundFd { fd: number; port: number; receiveBufferBytes: number | null }
+
+/** Binds host:port (IPv4 literal; port 0 = any); `receiveBufferBytes` > 0 sets SO_RCVBUF. Throws SocketBindError. */
+export function bindUdpFd(libc: LibcSocket, host: string, port: number, receiveBufferBytes: number): BoundFd {
+  const address = sockaddrIPv4(host, port);
+  if (address === null) throw new SocketBindError("EAFNOSUPPORT", host, port);
+  const s = libc.symbols;
+  const fd = s.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw new SocketBindError(errnoCode(libc.errno()), host, port);
+  if (s.bind(fd, ptr(address), 16) !== 0) {
+    const code = errnoCode(libc.errno());
+    s.close(fd);
+    throw new SocketBindError(code, host, port);
+  }
+  s.getsockname(fd, ptr(address), ptr(new Uint32Array([16])));
+  return {
+    fd,
+    port: (address[2] << 8) | address[3],
+    receiveBufferBytes: receiveBufferBytes > 0 ? libc.setIntOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBufferBytes) : null,
+  };
+}
+
 const ignore: DatagramHandler = () => {};
 const refused: DatagramSend = () => false;
 
@@ -32,32 +56,19 @@ export class FdUdpSocket implements DatagramSocket {
   readonly ownsData = false;
   /** Called by the loop for each datagram read from fd. */
   handler: DatagramHandler = ignore;
-  receiveBufferBytes: number | null = null;
   private sendDatagram: DatagramSend;
   private isClosed = false;
 
-  private constructor(private readonly libc: LibcSocket, readonly fd: number, readonly host: string, readonly port: number,
-    private readonly onClose: (socket: FdUdpSocket) => void) {
-    this.sendDatagram = FdDatagramSender.for(fd, refused, libc);
-  }
+  readonly fd: number;
+  readonly port: number;
+  readonly receiveBufferBytes: number | null;
 
-  /** Binds host:port (IPv4 literal; port 0 = any). Throws SocketBindError. */
-  static bind(libc: LibcSocket, host: string, port: number, receiveBufferBytes: number, onClose: (socket: FdUdpSocket) => void): FdUdpSocket {
-    const address = sockaddrIPv4(host, port);
-    if (address === null) throw new SocketBindError("EAFNOSUPPORT", host, port);
-    const s = libc.symbols;
-    const fd = s.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw new SocketBindError(errnoCode(libc.errno()), host, port);
-    if (s.bind(fd, ptr(address), 16) !== 0) {
-      const code = errnoCode(libc.errno());
-      s.close(fd);
-      throw new SocketBindError(code, host, port);
-    }
-    const bound = new Uint32Array([16]);
-    s.getsockname(fd, ptr(address), ptr(bound));
-    const socket = new FdUdpSocket(libc, fd, host, (address[2] << 8) | address[3], onClose);
-    if (receiveBufferBytes > 0) socket.receiveBufferBytes = libc.setIntOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBufferBytes);
-    return socket;
+  /** Takes over a bound fd (closed with this socket). */
+  constructor(private readonly libc: LibcSocket, bound: BoundFd, readonly host: string, private readonly onClose: (socket: FdUdpSocket) => void) {
+    this.fd = bound.fd;
+    this.port = bound.port;
+    this.receiveBufferBytes = bound.receiveBufferBytes;
+    this.sendDatagram = FdDatagramSender.for(bound.fd, refused, libc);
   }
 
   get closed(): boolean { return this.isClosed; }

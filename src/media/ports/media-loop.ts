@@ -5,7 +5,7 @@
  */
 import { DatagramBatch } from "./datagram-batch.ts";
 import { Epoll, EventFd } from "./epoll.ts";
-import { FdUdpSocket } from "./fd-udp-socket.ts";
+import { bindUdpFd, FdUdpSocket, type BoundFd } from "./fd-udp-socket.ts";
 import type { LibcSocket } from "./libc-socket.ts";
 
 export class MediaLoop {
@@ -33,7 +33,12 @@ export class MediaLoop {
 
   /** Binds a socket whose datagrams this loop delivers. Throws SocketBindError. */
   bind(host: string, port: number, receiveBufferBytes = 0): FdUdpSocket {
-    const socket = FdUdpSocket.bind(this.libc, host, port, receiveBufferBytes, this.forget);
+    return this.adopt(bindUdpFd(this.libc, host, port, receiveBufferBytes), host);
+  }
+
+  /** A socket bound elsewhere (another thread) whose datagrams this loop delivers from now on. */
+  adopt(bound: BoundFd, host: string): FdUdpSocket {
+    const socket = new FdUdpSocket(this.libc, bound, host, this.forget);
     this.epoll.add(socket.fd);
     this.sockets[socket.fd] = socket;
     this.open++;
@@ -41,26 +46,24 @@ export class MediaLoop {
   }
 
   /**
-   * Delivers datagrams for up to `ms`; returns true as soon as the doorbell rang (a command waits), false when the
-   * time ran out. Returns at least every `ms`, so the caller's timers and messages run in between.
+   * Delivers datagrams for up to `ms` (0: what is queued now, without waiting); returns as soon as the doorbell rang
+   * with how many times it rang (commands posted), or 0 when the time ran out. Returns at least every `ms`, so the
+   * caller's timers and messages run in between.
    */
-  runFor(ms: number): boolean {
+  runFor(ms: number): number {
     const until = performance.now() + ms;
     const bell = this.doorbell.fd;
     for (;;) {
       const left = until - performance.now();
-      if (left <= 0) return false;
-      const ready = this.epoll.wait(Math.ceil(left));
+      const ready = this.epoll.wait(left > 0 ? Math.ceil(left) : 0);
       let rang = false;
       for (let e = 0; e < ready; e++) {
         const fd = this.epoll.readyFd(e);
         if (fd === bell) rang = true;
         else this.drain(fd);
       }
-      if (rang) {
-        this.doorbell.drain();
-        return true;
-      }
+      if (rang) return this.doorbell.drain();
+      if (left <= 0) return 0;
     }
   }
 

@@ -1,8 +1,9 @@
 /**
  * The SIP audio legs on a thread of their own (docs/media-thread.md): a Worker relays their packets on its own epoll
- * loop, which costs less per packet than Bun's event loop (docs/bench/relay.md). Ports still come from the one
- * PortPool here; the worker binds them. If the worker fails, its legs report "closed" (their calls end) and the
- * next leg starts a new worker.
+ * loop, which costs less per packet than Bun's event loop (docs/bench/relay.md). Ports come from the one PortPool and
+ * are bound here, so creating a leg never waits for the worker (a worker idle in epoll can take milliseconds to wake:
+ * call setup must not); the worker takes the fds over. If the worker fails, its legs report "closed" (their calls
+ * end), the fds it held are closed, and the next leg starts a new worker.
  */
 import { createLogger } from "../../observability/log.ts";
 import { metrics } from "../../observability/metrics.ts";
@@ -10,6 +11,7 @@ import type { BridgeOptions } from "../relay/bridge.ts";
 import { randomSsrc } from "../relay/media-endpoint.ts";
 import type { RelayBridge, RelayLeg, RelayLegFactory, RelayLegSpec } from "../relay/relay-leg.ts";
 import { EventFd } from "../ports/epoll.ts";
+import { bindUdpFd, type BoundFd } from "../ports/fd-udp-socket.ts";
 import { libcSocket, sockaddrIPv4, type LibcSocket } from "../ports/libc-socket.ts";
 import { DEFAULT_RECEIVE_BUFFER, type PortPool } from "../ports/index.ts";
 import type { MediaCommand, MediaThreadEvent, MediaThreadSetup } from "./protocol.ts";
@@ -27,9 +29,8 @@ interface Running {
   doorbell: EventFd;
   ready: Promise<void>;
   legs: Map<number, ThreadMediaLeg>;
-  creating: Map<number, (error: { code: string; message: string } | undefined) => void>;
   stopped: (() => void) | null;
-  /** Every fd the worker holds (its loop's, and each leg's sockets by leg id). */
+  /** Every fd the worker holds (its loop's, and each open leg's sockets by leg id). */
   loopFds: number[];
   legFds: Map<number, number[]>;
 }
@@ -67,17 +68,32 @@ export class MediaThread implements RelayLegFactory {
     await r.ready;
     const id = this.nextId++;
     const full = { ...spec, ssrc: spec.ssrc ?? randomSsrc() };
-    const reserved = await this.opts.pool.reserve(
-      (port) => new Promise<number>((resolve, reject) => {
-        r.creating.set(id, (error) => (error ? reject(Object.assign(new Error(error.message), { code: error.code })) : resolve(port)));
-        this.post(r, { op: "create", id, port, spec: full });
-      }),
-      () => this.post(r, { op: "close", id }),
-    );
-    const leg = new ThreadMediaLeg(id, reserved.rtpPort, full, (c) => this.post(r, c));
+    const { rtpPort, bound, release } = await this.opts.pool.reserve(async (port) => this.bindPair(port, spec.rtcpMux), closeFds(this.libc));
+    if (this.current !== r) {
+      closeFds(this.libc)(bound);
+      release();
+      throw new Error("the media thread stopped");
+    }
+    const leg = new ThreadMediaLeg(id, rtpPort, full, (c) => this.post(r, c));
     r.legs.set(id, leg);
-    leg.on("closed", reserved.release);
+    r.legFds.set(id, bound.rtcp ? [bound.rtp.fd, bound.rtcp.fd] : [bound.rtp.fd]);
+    leg.on("closed", release);
+    this.post(r, { op: "create", id, rtp: bound.rtp, rtcp: bound.rtcp, spec: full });
     return leg;
+  }
+
+  /** Throws SocketBindError (EADDRINUSE: the pool tries the next pair). */
+  private bindPair(port: number, rtcpMux: boolean): { rtp: BoundFd; rtcp: BoundFd | null } {
+    const { host } = this.opts.pool;
+    const receiveBuffer = this.opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
+    const rtp = bindUdpFd(this.libc, host, port, receiveBuffer);
+    if (rtcpMux) return { rtp, rtcp: null };
+    try {
+      return { rtp, rtcp: bindUdpFd(this.libc, host, port + 1, receiveBuffer) };
+    } catch (err) {
+      this.libc.symbols.close(rtp.fd);
+      throw err;
+    }
   }
 
   bridge(a: RelayLeg, b: RelayLeg, options: BridgeOptions): RelayBridge {
@@ -104,19 +120,17 @@ export class MediaThread implements RelayLegFactory {
         this.post(r, { op: "shutdown" });
       });
     }
-    this.fail(r, null);
+    this.fail(r);
   }
 
   private run(): Running {
     if (this.current) return this.current;
     const doorbell = new EventFd(this.libc);
-    const setup: MediaThreadSetup = {
-      doorbellFd: doorbell.fd, host: this.opts.pool.host, receiveBufferBytes: this.opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER,
-    };
+    const setup: MediaThreadSetup = { doorbellFd: doorbell.fd, host: this.opts.pool.host };
     const worker = new Worker(WORKER_URL, { workerData: setup } as WorkerOptions);
     let ready!: () => void, broken!: (err: Error) => void;
     const r: Running = {
-      worker, doorbell, legs: new Map(), creating: new Map(), stopped: null, loopFds: [], legFds: new Map(),
+      worker, doorbell, legs: new Map(), stopped: null, loopFds: [], legFds: new Map(),
       ready: new Promise<void>((resolve, reject) => { ready = resolve; broken = reject; }),
     };
     r.ready.catch(() => undefined);
@@ -131,7 +145,7 @@ export class MediaThread implements RelayLegFactory {
       dead = true;
       log.error("media thread failed: its calls lose their audio and end", { err: why, legs: r.legs.size });
       broken(new Error(`media thread failed: ${why}`));
-      this.fail(r, new Error(why));
+      this.fail(r);
     };
     worker.onerror = (e) => died(e.message);
     // A worker that died closed nothing: its sockets would hold their ports until the process ends.
@@ -146,12 +160,6 @@ export class MediaThread implements RelayLegFactory {
 
   private onEvent(r: Running, e: MediaThreadEvent): void {
     switch (e.ev) {
-      case "created": {
-        if (e.fds.length > 0) r.legFds.set(e.id, e.fds);
-        const done = r.creating.get(e.id);
-        r.creating.delete(e.id);
-        return done?.(e.error);
-      }
       case "latched": return r.legs.get(e.id)?.onLatched(e.kind, e.address, e.port);
       case "timeout": return r.legs.get(e.id)?.onTimeout(e.silentForMs);
       case "tapped": return r.legs.get(e.id)?.onTapped(e.batch);
@@ -169,12 +177,10 @@ export class MediaThread implements RelayLegFactory {
     }
   }
 
-  /** The worker is gone (failed, or stopped: err null): its legs are closed, the next leg starts a new one. */
-  private fail(r: Running, err: Error | null): void {
+  /** The worker is gone (failed, or stopped on purpose): its legs are closed, the next leg starts a new one. */
+  private fail(r: Running): void {
     if (this.current !== r) return;
     this.current = null;
-    for (const done of r.creating.values()) done({ code: "EMEDIATHREAD", message: err?.message ?? "the media thread stopped" });
-    r.creating.clear();
     for (const leg of [...r.legs.values()]) leg.onClosed(null);
     r.legs.clear();
     r.worker.terminate();
@@ -186,4 +192,11 @@ export class MediaThread implements RelayLegFactory {
     r.worker.postMessage(c);
     r.doorbell.signal();
   }
+}
+
+function closeFds(libc: LibcSocket): (pair: { rtp: BoundFd; rtcp: BoundFd | null }) => void {
+  return (pair) => {
+    libc.symbols.close(pair.rtp.fd);
+    if (pair.rtcp) libc.symbols.close(pair.rtcp.fd);
+  };
 }

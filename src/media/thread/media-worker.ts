@@ -1,7 +1,9 @@
 /**
  * The media thread (a Worker): owns the SIP audio legs' sockets and relays their packets on its own epoll loop
  * (MediaLoop), off Bun's event loop. Between turns of at most LOOP_TURN_MS it yields to its own event loop, where
- * the main thread's commands (which ring the doorbell) and the endpoints' timers run.
+ * the main thread's commands and the endpoints' timers run. The main thread rings the doorbell once per command it
+ * posts; a message can reach this thread's event loop a little after its ring, so until every command rung for has
+ * arrived the loop only polls (no waiting in epoll), yielding between polls.
  */
 import { workerData } from "node:worker_threads";
 import { createLogger } from "../../observability/log.ts";
@@ -19,10 +21,13 @@ const libc = libcSocket();
 if (libc === null) throw new Error("the media thread needs libc through bun:ffi (Linux x86-64)");
 const loop = new MediaLoop(libc, setup.doorbellFd);
 const post = (event: MediaThreadEvent, transfer: ArrayBuffer[] = []) => self.postMessage(event, transfer);
-const relay = new ThreadRelay(loop, setup.host, setup.receiveBufferBytes, post);
+const relay = new ThreadRelay(loop, setup.host, post);
 
 let running = true;
+/** Commands rung for that have not arrived yet. */
+let owed = 0;
 self.onmessage = (e: MessageEvent<MediaCommand>) => {
+  owed--;
   try {
     relay.handle(e.data);
   } catch (err) {
@@ -34,7 +39,7 @@ post({ ev: "ready", fds: loop.fds });
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 while (running) {
-  loop.runFor(LOOP_TURN_MS);
+  owed += loop.runFor(owed > 0 ? 0 : LOOP_TURN_MS);
   relay.flush(Date.now());
   await turn();
 }

@@ -5,18 +5,20 @@ import type { RemoteMedia } from "../relay/media-endpoint.ts";
 import type { RelayLegSpec } from "../relay/relay-leg.ts";
 import type { SdesKeys } from "../srtp/index.ts";
 import type { CounterCounts } from "../../observability/metrics.ts";
+import type { BoundFd } from "../ports/fd-udp-socket.ts";
 
 /** What the worker is started with (workerData). */
 export interface MediaThreadSetup {
   /** The eventfd the main thread writes after each command, so that the worker's epoll wait returns. */
   doorbellFd: number;
+  /** The address the legs' sockets are bound to. */
   host: string;
-  receiveBufferBytes: number;
 }
 
 /** Legs and bridges share one id space, chosen by the main thread. */
 export type MediaCommand =
-  | { op: "create"; id: number; port: number; spec: RelayLegSpec & { ssrc: number } }
+  /** A leg on sockets the main thread bound (so that call setup never waits for this thread); they are its own now. */
+  | { op: "create"; id: number; rtp: BoundFd; rtcp: BoundFd | null; spec: RelayLegSpec & { ssrc: number } }
   | { op: "remote"; id: number; remote: RemoteMedia | null }
   | { op: "clock-rates"; id: number; rates: Record<number, number> }
   | { op: "sdes"; id: number; keys: SdesKeys | null }
@@ -29,14 +31,14 @@ export type MediaCommand =
   | { op: "shutdown" };
 
 export type MediaThreadEvent =
-  /** The fds the thread holds, for the main thread to close should the thread die (workers share the process's fds). */
+  /** The loop's own fds, for the main thread to close should the thread die (workers share the process's fds). */
   | { ev: "ready"; fds: number[] }
-  | { ev: "created"; id: number; fds: number[]; error?: { code: string; message: string } }
   | { ev: "latched"; id: number; kind: "rtp" | "rtcp"; address: string; port: number }
   | { ev: "timeout"; id: number; silentForMs: number }
   /** Packets a tapped leg received since the last batch (tap-batch.ts layout). */
   | { ev: "tapped"; id: number; batch: ArrayBuffer }
   /** Counters of the legs that changed, and the thread's metric counters (drops, SRTP rejects) since the last report. */
   | { ev: "stats"; legs: [id: number, stats: MediaEndpointStats][]; counters: CounterCounts }
-  | { ev: "closed"; id: number; stats: MediaEndpointStats }
+  /** The leg is gone: closed on command, with its bridge, or (stats null) it could not be set up. */
+  | { ev: "closed"; id: number; stats: MediaEndpointStats | null }
   | { ev: "stopped" };

@@ -8,7 +8,6 @@ import { Bridge, MediaEndpoint, type MediaEndpointStats } from "../relay/index.t
 import { metrics } from "../../observability/metrics.ts";
 import type { MediaLoop } from "../ports/media-loop.ts";
 import type { PortAllocation } from "../ports/index.ts";
-import type { FdUdpSocket } from "../ports/fd-udp-socket.ts";
 import { TapBatchWriter } from "./tap-batch.ts";
 import type { MediaCommand, MediaThreadEvent } from "./protocol.ts";
 
@@ -32,7 +31,6 @@ export class ThreadRelay {
   constructor(
     private readonly loop: MediaLoop,
     private readonly host: string,
-    private readonly receiveBufferBytes: number,
     private readonly post: (event: MediaThreadEvent, transfer?: ArrayBuffer[]) => void,
   ) {}
 
@@ -78,26 +76,21 @@ export class ThreadRelay {
     if (changed.length > 0 || counters.length > 0) this.post({ ev: "stats", legs: changed, counters });
   }
 
-  /** Answers "created", with the error (EADDRINUSE: the main thread tries the next pair) when the ports cannot be had. */
   private create(c: Extract<MediaCommand, { op: "create" }>): void {
-    let rtp: FdUdpSocket | undefined;
-    let rtcp: FdUdpSocket | null = null;
+    const rtp = this.loop.adopt(c.rtp, this.host);
+    const rtcp = c.rtcp && this.loop.adopt(c.rtcp, this.host);
+    const ports: PortAllocation = {
+      rtpPort: rtp.port, rtcpPort: rtp.port + 1, rtp, rtcp,
+      release: () => { rtp.close(); rtcp?.close(); },
+    };
+    const { kind, label, rtcpMux, mediaTimeoutMs, ssrc } = c.spec;
     let endpoint: MediaEndpoint;
     try {
-      rtp = this.loop.bind(this.host, c.port, this.receiveBufferBytes);
-      if (!c.spec.rtcpMux) rtcp = this.loop.bind(this.host, c.port + 1, this.receiveBufferBytes);
-      const sockets = { rtp, rtcp };
-      const ports: PortAllocation = {
-        rtpPort: c.port, rtcpPort: c.port + 1, rtp, rtcp,
-        release: () => { sockets.rtp.close(); sockets.rtcp?.close(); },
-      };
-      const { kind, label, rtcpMux, mediaTimeoutMs, ssrc } = c.spec;
       endpoint = MediaEndpoint.onPorts(ports, { kind, label, rtcpMux, mediaTimeoutMs, ssrc, retransmission: false });
     } catch (err) {
-      rtp?.close();
-      rtcp?.close();
-      const e = err as Error & { code?: string };
-      return this.post({ ev: "created", id: c.id, fds: [], error: { code: e.code ?? "EIO", message: e.message } });
+      log.error("media leg could not be set up", { leg: label, err });
+      ports.release();
+      return this.post({ ev: "closed", id: c.id, stats: null });
     }
     const leg: Leg = { endpoint, tap: null, reported: 0 };
     this.legs.set(c.id, leg);
@@ -108,7 +101,6 @@ export class ThreadRelay {
       this.legs.delete(c.id);
       this.post({ ev: "closed", id: c.id, stats: endpoint.stats() });
     });
-    this.post({ ev: "created", id: c.id, fds: rtcp ? [rtp.fd, rtcp.fd] : [rtp.fd] });
   }
 
   private bridge(id: number, a: number, b: number, c: Extract<MediaCommand, { op: "bridge" }>): void {
