@@ -124,3 +124,12 @@ test("a media thread that dies closes its legs (their calls end) and the next le
   peer.send(rtp(1), next.rtpPort, "127.0.0.1");
   expect(await latched).toMatchObject({ kind: "rtp", port: peer.address().port });
 });
+
+test("a silent leg on the media thread reports its media timeout to the main thread", async () => {
+  const { thread } = startThread("47100-47109");
+  const leg = await thread.createLeg({ kind: "audio", label: "silent", rtcpMux: false, mediaTimeoutMs: 300 });
+  const started = performance.now();
+  const { silentForMs } = await new Promise<{ silentForMs: number }>((r) => leg.on("timeout", r));
+  expect(silentForMs).toBeGreaterThanOrEqual(300);
+  expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+});
