@@ -15,6 +15,7 @@
  *
  * Usage: bun test/bench/split-bench.ts [--steps 25,50,100,200,300] [--rate 20] [--window 10] [--latency-calls 300]
  *        [--latency-cps 25] [--latency-runs 3] [--rt] [--chromium-calls 10] [--source] [--cpu-prof DIR] [--no-write]
+ *        [--relay-thread 0]  (SIP audio on the main event loop, [media] relay_thread = false)
  * (--steps none --chromium-calls 0: setup latency only)
  * (--cpu-prof runs the source with `bun --cpu-prof --cpu-prof-md` and leaves the appliance's profile in DIR)
  * Writes docs/bench/split.md unless --no-write. Ends on its own: every loop and peer is bounded.
@@ -87,7 +88,8 @@ const agents: BenchAgent[] = Array.from({ length: MAX_AGENTS }, (_, i) => ({ id:
 const chromeAgent: BenchAgent = { id: "chrome", token: `bench-token-chrome-${crypto.randomUUID()}` };
 const ccPort = await freeUdpTcpPort();
 const rtpBase = 40000 + 2 * Math.floor(Math.random() * 2000);
-const app: BenchAppliance = await startBenchAppliance({ agents: [...agents, chromeAgent], ccPort, rtpBase, rtpCount: 12 * MAX_AGENTS + 200, binary, cpuProfileDir: args.get("cpu-prof") });
+const app: BenchAppliance = await startBenchAppliance({ agents: [...agents, chromeAgent], ccPort, rtpBase, rtpCount: 12 * MAX_AGENTS + 200, binary, cpuProfileDir: args.get("cpu-prof"),
+  relayThread: args.has("relay-thread") ? args.get("relay-thread") !== "0" : undefined });
 cleanups.push(() => app.stop());
 children.add(app.pid);
 await Bun.sleep(2000);

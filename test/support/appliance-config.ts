@@ -9,6 +9,8 @@ export interface TestApplianceConfig {
   logLevel?: "debug" | "info" | "warn" | "error";
   drainS?: number;
   mediaTimeoutS?: number;
+  /** [media] relay_thread; the appliance default (true) when absent. */
+  relayThread?: boolean;
   /** Extra lines for the [sip] table (rate limits for load tests). */
   sipExtra?: string[];
   /** Extra lines for the [http] table (embed_origins). */
@@ -35,6 +37,7 @@ ${(c.sipExtra ?? []).join("\n")}
 rtp_ports = "${c.rtpPorts}"
 bind_address = "127.0.0.1"
 media_timeout_s = ${c.mediaTimeoutS ?? 30}
+${c.relayThread === undefined ? "" : `relay_thread = ${c.relayThread}`}
 [http]
 listen = "127.0.0.1:${c.httpsPort}"
 ${(c.httpExtra ?? []).join("\n")}

@@ -23,6 +23,8 @@ export interface BenchApplianceOptions {
   binary?: string;
   /** With the source run: write a CPU profile (markdown) of the appliance into this folder when it stops. */
   cpuProfileDir?: string;
+  /** [media] relay_thread (default: the appliance's, on). */
+  relayThread?: boolean;
 }
 
 export interface BenchAppliance {
@@ -47,7 +49,7 @@ export async function startBenchAppliance(opts: BenchApplianceOptions): Promise<
   const config = `${dir.path}/avsplit.toml`;
   writeFileSync(config, applianceToml({
     dataDir: `${dir.path}/data`, sipPort, httpsPort, rtpPorts: `${opts.rtpBase}-${opts.rtpBase + opts.rtpCount - 1}`, ccPort: opts.ccPort,
-    agents: opts.agents, drainS: 0,
+    agents: opts.agents, drainS: 0, relayThread: opts.relayThread,
   }));
   const profile = opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
   const cmd = opts.binary ? [opts.binary] : [process.execPath, ...profile, `${ROOT}/src/cli.ts`];
