@@ -20,8 +20,11 @@ export type RecordingMode = "all" | "on-demand" | "none";
 export interface RecordingStorage {
   /** Reserves a new file for the session's recording (audited as started); returns its id and absolute path. */
   open(sessionId: string, by: string): { id: string; path: string };
-  /** The file is complete (or the recording failed and `summary` says what was written). */
-  close(id: string, result: RecordingResult): void;
+  /**
+   * The recording ended (or failed and `result` says what was written); the file is complete once `written`
+   * resolves (it rejects when a write failed).
+   */
+  close(id: string, result: RecordingResult, written?: Promise<void>): void;
 }
 
 export interface RecordingResult extends RecordingSummary {
@@ -120,11 +123,9 @@ export class SessionRecording {
       summary = this.recorder.finish();
     } catch (err) {
       error ??= (err as Error).message;
-    } finally {
-      this.output.close();
     }
     if (summary.malformedAudio) log.warn("malformed audio packets left out of the recording", { recording: this.id, packets: summary.malformedAudio });
-    this.storage.close(this.id, { ...summary, reason, by, error });
+    this.storage.close(this.id, { ...summary, reason, by, error }, this.output.close());
   }
 
   /** A write to the recording threw (disk full, I/O error): the recording stops, the call goes on. */

@@ -57,12 +57,18 @@ export class RecordingStore implements RecordingStorage {
     return { id, path: join(this.dataDir, path) };
   }
 
-  /** Checksums the file and records it (asynchronously: see idle()). A recording with no frame is removed. */
-  close(id: string, result: RecordingResult): void {
+  /**
+   * Once `written` settles, checksums the file and records it (asynchronously: see idle()). A recording with no frame
+   * is removed. A failed write is recorded as the recording's error.
+   */
+  close(id: string, result: RecordingResult, written: Promise<void> = Promise.resolve()): void {
     const rec = this.inProgress.get(id);
     if (!rec) return;
     this.inProgress.delete(id);
-    const done = this.record(id, rec, result).catch((err) => log.error("recording could not be recorded in the database", { fileId: id, err }));
+    const done = written.then(
+      () => result,
+      (err: Error) => ({ ...result, reason: "failed", error: result.error ?? `write failed: ${err.message}` }),
+    ).then((final) => this.record(id, rec, final)).catch((err) => log.error("recording could not be recorded in the database", { fileId: id, err }));
     this.pending.add(done);
     void done.finally(() => this.pending.delete(done));
   }

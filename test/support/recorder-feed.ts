@@ -10,7 +10,7 @@ export interface TimedPacket {
   data: Uint8Array;
 }
 
-export function recordToFile(file: string, opts: RtpRecorderOptions, packets: readonly TimedPacket[]): RecordingSummary {
+export async function recordToFile(file: string, opts: RtpRecorderOptions, packets: readonly TimedPacket[]): Promise<RecordingSummary> {
   const output = new FileOutput(file);
   try {
     const rec = new RtpRecorder(output, opts);
@@ -22,6 +22,6 @@ export function recordToFile(file: string, opts: RtpRecorderOptions, packets: re
     }
     return rec.finish();
   } finally {
-    output.close();
+    await output.close();
   }
 }

@@ -109,11 +109,11 @@ describe("AMR in Matroska (A_MS/ACM)", () => {
   const ffprobe = Bun.which("ffprobe");
 
   /** Records `packets` to a file and reads it back with the real tools: streams, duration, decode errors, audio samples. */
-  function recordAndRead(opts: RtpRecorderOptions, packets: readonly TimedPacket[]) {
+  async function recordAndRead(opts: RtpRecorderOptions, packets: readonly TimedPacket[]) {
     const dir = tempDir("avsplit-amr-");
     try {
       const file = join(dir.path, "rec.mkv");
-      const summary = recordToFile(file, opts, packets);
+      const summary = await recordToFile(file, opts, packets);
       const probe = Bun.spawnSync([ffprobe!, "-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name,sample_rate,width", "-of", "json", file]);
       expect(probe.stderr.toString()).toBe("");
       const info = JSON.parse(probe.stdout.toString());
@@ -129,7 +129,7 @@ describe("AMR in Matroska (A_MS/ACM)", () => {
 
   const t0 = 1_700_000_000_000;
 
-  test.skipIf(!ffprobe)("12 s of AMR-WB (bandwidth-efficient, with loss, a DTX pause and a bad packet) + H.264: amr_wb and h264, 12 s, decodes clean", () => {
+  test.skipIf(!ffprobe)("12 s of AMR-WB (bandwidth-efficient, with loss, a DTX pause and a bad packet) + H.264: amr_wb and h264, 12 s, decodes clean", async () => {
     const seconds = 12;
     const packets: TimedPacket[] = [];
     for (let slot = 0, seq = 0; slot < seconds * 50; slot++) {
@@ -142,7 +142,7 @@ describe("AMR in Matroska (A_MS/ACM)", () => {
     }
     const video = readPcapFile(join(MEDIA_FIXTURES, "h264_rtp.pcap"));
     packets.push(...video.map((d) => ({ kind: "video" as const, at: t0 + (d.timeUs - video[0].timeUs) / 1000, data: d.payload })));
-    const r = recordAndRead({
+    const r = await recordAndRead({
       audio: { payloadType: 116, name: "AMR-WB", clockRate: 16000, fmtp: { "mode-change-capability": "2", "max-red": "0" } },
       video: { payloadType: 99, name: "H264", clockRate: 90000 },
       writingApp: "test", startedAt: t0,
@@ -157,7 +157,7 @@ describe("AMR in Matroska (A_MS/ACM)", () => {
     expect(r.samples).toBe(seconds * 16000);
   });
 
-  test.skipIf(!ffprobe)("5 s of AMR octet-aligned, 2 frames a packet, with SID and loss: amr_nb, 5 s, decodes clean", () => {
+  test.skipIf(!ffprobe)("5 s of AMR octet-aligned, 2 frames a packet, with SID and loss: amr_nb, 5 s, decodes clean", async () => {
     const seconds = 5;
     const packets: TimedPacket[] = [];
     for (let pair = 0; pair < seconds * 25; pair++) {
@@ -165,7 +165,7 @@ describe("AMR in Matroska (A_MS/ACM)", () => {
       const frames = [amrFrame(false, pair === 60 ? 8 : 7, pair * 2), amrFrame(false, 7, pair * 2 + 1)];
       packets.push({ kind: "audio", at: t0 + pair * 40, data: rtpPacket(96, pair, pair * 320, octetAligned(frames)) });
     }
-    const r = recordAndRead({ audio: { payloadType: 96, name: "AMR", clockRate: 8000, fmtp: { "octet-align": "1" } }, writingApp: "test", startedAt: t0 }, packets);
+    const r = await recordAndRead({ audio: { payloadType: 96, name: "AMR", clockRate: 8000, fmtp: { "octet-align": "1" } }, writingApp: "test", startedAt: t0 }, packets);
     expect(r.summary.audioFrames).toBe(seconds * 50);
     expect(r.streams).toEqual([{ codec_name: "amr_nb", codec_type: "audio", sample_rate: "8000" }]);
     expect(Math.abs(r.durationS - seconds)).toBeLessThanOrEqual(0.1);

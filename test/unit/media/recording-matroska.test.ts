@@ -207,7 +207,7 @@ describe("Matroska writer", () => {
   });
 
   const ffprobe = Bun.which("ffprobe");
-  test.skipIf(!ffprobe)("the real captures (PCMU tone + H.264 352x288) make a file ffprobe reads and ffmpeg decodes without error", () => {
+  test.skipIf(!ffprobe)("the real captures (PCMU tone + H.264 352x288) make a file ffprobe reads and ffmpeg decodes without error", async () => {
     const dir = tempDir("avsplit-rec-");
     try {
       const file = join(dir.path, "rec.mkv");
@@ -218,7 +218,7 @@ describe("Matroska writer", () => {
         ...audio.map((d, i) => ({ kind: "audio" as const, at: t0 + i * 20, data: d.payload })),
         ...video.map((d) => ({ kind: "video" as const, at: t0 + (d.timeUs - video[0].timeUs) / 1000, data: d.payload })),
       ].sort((a, b) => a.at - b.at);
-      const summary = recordToFile(file, {
+      const summary = await recordToFile(file, {
         audio: { payloadType: 0, name: "PCMU", clockRate: 8000 },
         video: { payloadType: 97, name: "H264", clockRate: 90000 },
         writingApp: "test", startedAt: t0,

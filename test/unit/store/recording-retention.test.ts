@@ -80,6 +80,26 @@ describe("recording storage", () => {
     expect(JSON.parse(stop.data)).toMatchObject({ discarded: "no media" });
   });
 
+  test("the file is checksummed only once its writes are done; a failed write is the recording's error", async () => {
+    store.sqlite.run("INSERT INTO sessions (id, node_id, kind, state, started_at) VALUES ('s3', 'n1', 'video', 'ended', 0)");
+    const file = recordings.open("s3", "system");
+    writeFileSync(file.path, new Uint8Array(100).fill(1));
+    let finishWrites!: () => void;
+    recordings.close(file.id, result(10), new Promise<void>((r) => (finishWrites = r)));
+    writeFileSync(file.path, new Uint8Array(200).fill(2)); // what the queued writes still put there
+    finishWrites();
+    await recordings.idle();
+    expect(new SessionHistory(store.db, audit).get("s3")!.media[0]).toMatchObject({ bytes: 200, sha256: createHash("sha256").update(new Uint8Array(200).fill(2)).digest("hex") });
+
+    store.sqlite.run("INSERT INTO sessions (id, node_id, kind, state, started_at) VALUES ('s4', 'n1', 'video', 'ended', 0)");
+    const failed = recordings.open("s4", "system");
+    writeFileSync(failed.path, new Uint8Array(50));
+    recordings.close(failed.id, result(10), Promise.reject(new Error("ENOSPC: no space left on device")));
+    await recordings.idle();
+    const stop = [...audit.rows()].filter((r) => r.type === "recording.stopped" && r.sessionId === "s4")[0];
+    expect(JSON.parse(stop.data)).toMatchObject({ reason: "failed", error: "write failed: ENOSPC: no space left on device", bytes: 50 });
+  });
+
   test("a session id that is not a safe path is refused", () => {
     expect(() => recordings.open("../etc", "system")).toThrow(/bad session id/);
   });
