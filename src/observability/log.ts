@@ -6,6 +6,8 @@ let threshold: number = ORDER.info;
 let sink: (line: string) => void = (line) => process.stderr.write(line + "\n");
 
 export function setLogLevel(level: LogLevel): void { threshold = ORDER[level]; }
+/** The level set (a worker thread starts with it). */
+export function logLevel(): LogLevel { return (Object.keys(ORDER) as LogLevel[]).find((l) => ORDER[l] === threshold) ?? "info"; }
 /** Tests capture or silence logs through this. */
 export function setLogSink(fn: (line: string) => void): void { sink = fn; }
 export function isLogLevelEnabled(level: LogLevel): boolean { return ORDER[level] >= threshold; }

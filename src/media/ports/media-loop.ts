@@ -7,6 +7,9 @@ import { DatagramBatch } from "./datagram-batch.ts";
 import { Epoll, EventFd } from "./epoll.ts";
 import { bindUdpFd, FdUdpSocket, type BoundFd } from "./fd-udp-socket.ts";
 import type { LibcSocket } from "./libc-socket.ts";
+import { createLogger } from "../../observability/log.ts";
+
+const log = createLogger("media.loop");
 
 export class MediaLoop {
   readonly doorbell: EventFd;
@@ -67,6 +70,9 @@ export class MediaLoop {
     }
   }
 
+  /** Closes a bound fd handed to this loop that it could not take over. */
+  closeUnadopted(bound: BoundFd): void { this.libc.symbols.close(bound.fd); }
+
   /** Closes every socket and the loop's own fds. */
   close(): void {
     for (const s of this.sockets) s?.close();
@@ -82,11 +88,21 @@ export class MediaLoop {
       if (socket === undefined) return; // closed by a handler of this batch
       const got = batch.receive(fd);
       for (let i = 0; i < got; i++) {
-        socket.handler(batch.data(i), batch.port(i), batch.address(i), batch.truncated(i));
+        try {
+          socket.handler(batch.data(i), batch.port(i), batch.address(i), batch.truncated(i));
+        } catch (err) {
+          this.handlerFailed(err); // one datagram's bug must not take the thread, and every call on it, down
+        }
         if (socket.closed) return;
       }
       if (got < DatagramBatch.capacity) return;
     }
+  }
+
+  private handlerFailures = 0;
+
+  private handlerFailed(err: unknown): void {
+    if (this.handlerFailures++ % 1000 === 0) log.error("a datagram handler threw; the datagram was dropped", { err, failures: this.handlerFailures });
   }
 
   private readonly forget = (socket: FdUdpSocket): void => {

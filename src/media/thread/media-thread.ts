@@ -5,7 +5,7 @@
  * call setup must not); the worker takes the fds over. If the worker fails, its legs report "closed" (their calls
  * end), the fds it held are closed, and the next leg starts a new worker.
  */
-import { createLogger } from "../../observability/log.ts";
+import { createLogger, logLevel } from "../../observability/log.ts";
 import { metrics } from "../../observability/metrics.ts";
 import type { BridgeOptions } from "../relay/bridge.ts";
 import { randomSsrc } from "../relay/media-endpoint.ts";
@@ -33,6 +33,8 @@ interface Running {
   /** Every fd the worker holds (its loop's, and each open leg's sockets by leg id). */
   loopFds: number[];
   legFds: Map<number, number[]>;
+  /** Ends a worker that does not answer: reported as failed, terminated, its fds closed once it is gone. */
+  kill(why: string): void;
 }
 
 export interface MediaThreadOptions {
@@ -69,7 +71,7 @@ export class MediaThread implements RelayLegFactory {
     const id = this.nextId++;
     const full = { ...spec, ssrc: spec.ssrc ?? randomSsrc() };
     const { rtpPort, bound, release } = await this.opts.pool.reserve(async (port) => this.bindPair(port, spec.rtcpMux), closeFds(this.libc));
-    if (this.current !== r) {
+    if (this.current !== r || this.isClosed) {
       closeFds(this.libc)(bound);
       release();
       throw new Error("the media thread stopped");
@@ -107,38 +109,34 @@ export class MediaThread implements RelayLegFactory {
     return new ThreadBridge(id, a, b, (c) => this.post(r, c));
   }
 
-  /** Closes every leg and stops the worker. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Closes every leg and stops the worker: it closes its sockets, or, when it has not answered within `timeoutMs`
+   * (or died meanwhile), it is terminated and its fds are closed here. Idempotent.
+   */
+  async close(timeoutMs = 2000): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
     const r = this.current;
     if (!r) return;
     await r.ready.catch(() => undefined);
-    if (this.current === r) {
-      await new Promise<void>((resolve) => {
-        r.stopped = resolve;
-        this.post(r, { op: "shutdown" });
-      });
-    }
-    this.fail(r);
+    if (this.current !== r) return;
+    let timer: Timer | undefined;
+    const answered = await new Promise<boolean>((resolve) => {
+      r.stopped = () => resolve(true);
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      this.post(r, { op: "shutdown" });
+    });
+    clearTimeout(timer);
+    if (answered) return this.fail(r);
+    r.kill(`it did not stop within ${timeoutMs} ms`);
   }
 
   private run(): Running {
     if (this.current) return this.current;
     const doorbell = new EventFd(this.libc);
-    const setup: MediaThreadSetup = { doorbellFd: doorbell.fd, host: this.opts.pool.host };
+    const setup: MediaThreadSetup = { doorbellFd: doorbell.fd, host: this.opts.pool.host, logLevel: logLevel() };
     const worker = new Worker(WORKER_URL, { workerData: setup } as WorkerOptions);
     let ready!: () => void, broken!: (err: Error) => void;
-    const r: Running = {
-      worker, doorbell, legs: new Map(), stopped: null, loopFds: [], legFds: new Map(),
-      ready: new Promise<void>((resolve, reject) => { ready = resolve; broken = reject; }),
-    };
-    r.ready.catch(() => undefined);
-    worker.onmessage = (e: MessageEvent<MediaThreadEvent>) => {
-      if (e.data.ev !== "ready") return this.onEvent(r, e.data);
-      r.loopFds = e.data.fds;
-      ready();
-    };
     let dead = false;
     const died = (why: string) => {
       if (this.current !== r) return; // stopped on purpose
@@ -146,6 +144,16 @@ export class MediaThread implements RelayLegFactory {
       log.error("media thread failed: its calls lose their audio and end", { err: why, legs: r.legs.size });
       broken(new Error(`media thread failed: ${why}`));
       this.fail(r);
+    };
+    const r: Running = {
+      worker, doorbell, legs: new Map(), stopped: null, loopFds: [], legFds: new Map(), kill: died,
+      ready: new Promise<void>((resolve, reject) => { ready = resolve; broken = reject; }),
+    };
+    r.ready.catch(() => undefined);
+    worker.onmessage = (e: MessageEvent<MediaThreadEvent>) => {
+      if (e.data.ev !== "ready") return this.onEvent(r, e.data);
+      r.loopFds = e.data.fds;
+      ready();
     };
     worker.onerror = (e) => died(e.message);
     // A worker that died closed nothing: its sockets would hold their ports until the process ends.
@@ -162,7 +170,7 @@ export class MediaThread implements RelayLegFactory {
     switch (e.ev) {
       case "latched": return r.legs.get(e.id)?.onLatched(e.kind, e.address, e.port);
       case "timeout": return r.legs.get(e.id)?.onTimeout(e.silentForMs);
-      case "tapped": return r.legs.get(e.id)?.onTapped(e.batch);
+      case "tapped": return r.legs.get(e.id)?.onTapped(e.batch, e.generation);
       case "stats":
         for (const [id, stats] of e.legs) r.legs.get(id)?.onStats(stats);
         metrics.addCounters(e.counters);
@@ -181,6 +189,8 @@ export class MediaThread implements RelayLegFactory {
   private fail(r: Running): void {
     if (this.current !== r) return;
     this.current = null;
+    r.stopped?.(); // a close() waiting for the worker's answer gets none
+    r.stopped = null;
     for (const leg of [...r.legs.values()]) leg.onClosed(null);
     r.legs.clear();
     r.worker.terminate();

@@ -6,7 +6,7 @@
  * arrived the loop only polls (no waiting in epoll), yielding between polls.
  */
 import { workerData } from "node:worker_threads";
-import { createLogger } from "../../observability/log.ts";
+import { createLogger, setLogLevel } from "../../observability/log.ts";
 import { libcSocket } from "../ports/libc-socket.ts";
 import { MediaLoop } from "../ports/media-loop.ts";
 import { ThreadRelay } from "./thread-relay.ts";
@@ -17,6 +17,7 @@ const log = createLogger("media.thread");
 const LOOP_TURN_MS = 20;
 
 const setup = workerData as MediaThreadSetup;
+setLogLevel(setup.logLevel);
 const libc = libcSocket();
 if (libc === null) throw new Error("the media thread needs libc through bun:ffi (Linux x86-64)");
 const loop = new MediaLoop(libc, setup.doorbellFd);
@@ -40,6 +41,6 @@ post({ ev: "ready", fds: loop.fds });
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 while (running) {
   owed += loop.runFor(owed > 0 ? 0 : LOOP_TURN_MS);
-  relay.flush(Date.now());
+  relay.flush(performance.now());
   await turn();
 }

@@ -5,6 +5,7 @@ import type { RemoteMedia } from "../relay/media-endpoint.ts";
 import type { RelayLegSpec } from "../relay/relay-leg.ts";
 import type { SdesKeys } from "../srtp/index.ts";
 import type { CounterCounts } from "../../observability/metrics.ts";
+import type { LogLevel } from "../../observability/log.ts";
 import type { BoundFd } from "../ports/fd-udp-socket.ts";
 
 /** What the worker is started with (workerData). */
@@ -13,6 +14,7 @@ export interface MediaThreadSetup {
   doorbellFd: number;
   /** The address the legs' sockets are bound to. */
   host: string;
+  logLevel: LogLevel;
 }
 
 /** Legs and bridges share one id space, chosen by the main thread. */
@@ -23,7 +25,8 @@ export type MediaCommand =
   | { op: "clock-rates"; id: number; rates: Record<number, number> }
   | { op: "sdes"; id: number; keys: SdesKeys | null }
   | { op: "report"; id: number; cname: string }
-  | { op: "tap"; id: number; on: boolean }
+  /** Tapped packets are sent with `generation` (null: tap off), so that batches of an earlier tap are told apart. */
+  | { op: "tap"; id: number; generation: number | null }
   | { op: "close"; id: number }
   | { op: "bridge"; id: number; a: number; b: number; options: BridgeOptions }
   | { op: "payload-types"; id: number; direction: BridgeDirection; options: BridgeDirectionOptions }
@@ -36,7 +39,7 @@ export type MediaThreadEvent =
   | { ev: "latched"; id: number; kind: "rtp" | "rtcp"; address: string; port: number }
   | { ev: "timeout"; id: number; silentForMs: number }
   /** Packets a tapped leg received since the last batch (tap-batch.ts layout). */
-  | { ev: "tapped"; id: number; batch: ArrayBuffer }
+  | { ev: "tapped"; id: number; generation: number; batch: ArrayBuffer }
   /** Counters of the legs that changed, and the thread's metric counters (drops, SRTP rejects) since the last report. */
   | { ev: "stats"; legs: [id: number, stats: MediaEndpointStats][]; counters: CounterCounts }
   /** The leg is gone: closed on command, with its bridge, or (stats null) it could not be set up. */

@@ -19,6 +19,8 @@ export class ThreadMediaLeg extends TypedEmitter<RelayLegEvents> implements Rela
   readonly label: string;
   private isClosed = false;
   private tapFn: RtpTap | null = null;
+  /** Of the tap set last: batches captured for an earlier one (in flight when it changed) are not handed to this one. */
+  private tapGeneration = 0;
   private readonly view = new RtpHeaderView();
   private last: MediaEndpointStats;
 
@@ -34,8 +36,10 @@ export class ThreadMediaLeg extends TypedEmitter<RelayLegEvents> implements Rela
 
   get tap(): RtpTap | null { return this.tapFn; }
   set tap(fn: RtpTap | null) {
-    if ((fn === null) !== (this.tapFn === null) && !this.isClosed) this.send({ op: "tap", id: this.id, on: fn !== null });
+    if (fn === this.tapFn) return;
     this.tapFn = fn;
+    this.tapGeneration++;
+    this.command({ op: "tap", id: this.id, generation: fn ? this.tapGeneration : null });
   }
 
   setRemote(remote: RemoteMedia | null): void { this.command({ op: "remote", id: this.id, remote }); }
@@ -57,9 +61,9 @@ export class ThreadMediaLeg extends TypedEmitter<RelayLegEvents> implements Rela
   onLatched(kind: "rtp" | "rtcp", address: string, port: number): void { this.emit("latched", { kind, address, port }); }
   onTimeout(silentForMs: number): void { this.emit("timeout", { silentForMs }); }
 
-  onTapped(batch: ArrayBuffer): void {
+  onTapped(batch: ArrayBuffer, generation: number): void {
     const tap = this.tapFn;
-    if (tap === null) return;
+    if (tap === null || generation !== this.tapGeneration) return;
     const view = this.view;
     readTapBatch(batch, (packet, at) => {
       if (view.wrap(packet)) tap(view, at);

@@ -8,6 +8,7 @@ import { Bridge, MediaEndpoint, type MediaEndpointStats } from "../relay/index.t
 import { metrics } from "../../observability/metrics.ts";
 import type { MediaLoop } from "../ports/media-loop.ts";
 import type { PortAllocation } from "../ports/index.ts";
+import type { FdUdpSocket } from "../ports/fd-udp-socket.ts";
 import { TapBatchWriter } from "./tap-batch.ts";
 import type { MediaCommand, MediaThreadEvent } from "./protocol.ts";
 
@@ -19,14 +20,19 @@ export const STATS_PERIOD_MS = 250;
 interface Leg {
   endpoint: MediaEndpoint;
   tap: TapBatchWriter | null;
-  /** Packets and drops at the last report, to send only the legs that changed. */
+  /** Of the tap on now (null: off); batches carry it. */
+  generation: number | null;
+  /** Packets and drops at the last report, and whether media was flowing then: a leg is reported while it changes, and once more when it went quiet (its bitrate falls to 0). */
   reported: number;
+  flowing: boolean;
+  rttMs: number | null;
 }
 
 export class ThreadRelay {
   private readonly legs = new Map<number, Leg>();
   private readonly bridges = new Map<number, Bridge>();
-  private lastStatsAt = 0;
+  private lastStatsAt = -Infinity;
+  private stopped = false;
 
   constructor(
     private readonly loop: MediaLoop,
@@ -54,45 +60,57 @@ export class ThreadRelay {
       case "clock-rates": return e.setClockRates(c.rates);
       case "sdes": return e.setSdes(c.keys);
       case "report": return void e.sendReport(c.cname);
-      case "tap": return this.setTap(leg, c.on);
+      case "tap": return this.setTap(c.id, leg, c.generation);
       case "close": return e.close();
     }
   }
 
-  /** Called after each turn of the loop: tapped packets go out, and every STATS_PERIOD_MS the changed counters. */
-  flush(nowMs: number): void {
+  /**
+   * Called after each turn of the loop (`monotonicMs`: performance.now(), so a wall-clock step cannot stall reports):
+   * tapped packets go out, and every STATS_PERIOD_MS the counters of the legs that changed and the thread's metrics.
+   */
+  flush(monotonicMs: number): void {
     for (const [id, leg] of this.legs) this.flushTap(id, leg);
-    if (nowMs - this.lastStatsAt < STATS_PERIOD_MS) return;
-    this.lastStatsAt = nowMs;
+    if (monotonicMs - this.lastStatsAt < STATS_PERIOD_MS) return;
+    this.lastStatsAt = monotonicMs;
     const changed: [number, MediaEndpointStats][] = [];
     for (const [id, leg] of this.legs) {
       const e = leg.endpoint;
       const mark = e.rx.packets + e.tx.packets + e.dropped;
-      if (mark === leg.reported) continue;
+      if (mark === leg.reported && !leg.flowing && e.rtt.lastMs === leg.rttMs) continue;
+      const stats = e.stats();
       leg.reported = mark;
-      changed.push([id, e.stats(nowMs)]);
+      leg.flowing = stats.rx.bitrateBps > 0 || stats.tx.bitrateBps > 0;
+      leg.rttMs = e.rtt.lastMs;
+      changed.push([id, stats]);
     }
     const counters = metrics.takeCounters();
     if (changed.length > 0 || counters.length > 0) this.post({ ev: "stats", legs: changed, counters });
   }
 
+  /** All or nothing: a leg that cannot be set up (or comes after shutdown) has its fds closed and is reported closed. */
   private create(c: Extract<MediaCommand, { op: "create" }>): void {
-    const rtp = this.loop.adopt(c.rtp, this.host);
-    const rtcp = c.rtcp && this.loop.adopt(c.rtcp, this.host);
-    const ports: PortAllocation = {
-      rtpPort: rtp.port, rtcpPort: rtp.port + 1, rtp, rtcp,
-      release: () => { rtp.close(); rtcp?.close(); },
-    };
-    const { kind, label, rtcpMux, mediaTimeoutMs, ssrc } = c.spec;
+    const adopted: FdUdpSocket[] = [];
     let endpoint: MediaEndpoint;
     try {
+      if (this.stopped) throw new Error("the media thread is shutting down");
+      const rtp = this.loop.adopt(c.rtp, this.host);
+      adopted.push(rtp);
+      const rtcp = c.rtcp && this.loop.adopt(c.rtcp, this.host);
+      if (rtcp) adopted.push(rtcp);
+      const ports: PortAllocation = {
+        rtpPort: rtp.port, rtcpPort: rtp.port + 1, rtp, rtcp,
+        release: () => { rtp.close(); rtcp?.close(); },
+      };
+      const { kind, label, rtcpMux, mediaTimeoutMs, ssrc } = c.spec;
       endpoint = MediaEndpoint.onPorts(ports, { kind, label, rtcpMux, mediaTimeoutMs, ssrc, retransmission: false });
     } catch (err) {
-      log.error("media leg could not be set up", { leg: label, err });
-      ports.release();
+      log.error("media leg could not be set up", { leg: c.spec.label, err });
+      for (const s of adopted) s.close();
+      for (const b of [c.rtp, c.rtcp]) if (b && !adopted.some((s) => s.fd === b.fd)) this.loop.closeUnadopted(b);
       return this.post({ ev: "closed", id: c.id, stats: null });
     }
-    const leg: Leg = { endpoint, tap: null, reported: 0 };
+    const leg: Leg = { endpoint, tap: null, generation: null, reported: 0, flowing: false, rttMs: null };
     this.legs.set(c.id, leg);
     endpoint.on("latched", (l) => this.post({ ev: "latched", id: c.id, ...l }));
     endpoint.on("timeout", ({ silentForMs }) => this.post({ ev: "timeout", id: c.id, silentForMs }));
@@ -115,8 +133,11 @@ export class ThreadRelay {
     bridge.on("closed", () => this.bridges.delete(id));
   }
 
-  private setTap(leg: Leg, on: boolean): void {
-    if (!on) {
+  /** What the previous tap captured goes out under its generation first. */
+  private setTap(id: number, leg: Leg, generation: number | null): void {
+    this.flushTap(id, leg);
+    leg.generation = generation;
+    if (generation === null) {
       leg.endpoint.tap = null;
       leg.tap = null;
       return;
@@ -126,12 +147,13 @@ export class ThreadRelay {
   }
 
   private flushTap(id: number, leg: Leg): void {
-    if (!leg.tap || leg.tap.empty) return;
+    if (!leg.tap || leg.tap.empty || leg.generation === null) return;
     const batch = leg.tap.take();
-    this.post({ ev: "tapped", id, batch }, [batch]);
+    this.post({ ev: "tapped", id, generation: leg.generation, batch }, [batch]);
   }
 
   private shutdown(): void {
+    this.stopped = true;
     for (const leg of [...this.legs.values()]) leg.endpoint.close();
     this.loop.close();
     this.post({ ev: "stopped" });

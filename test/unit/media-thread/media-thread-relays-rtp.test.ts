@@ -133,3 +133,32 @@ test("a silent leg on the media thread reports its media timeout to the main thr
   expect(silentForMs).toBeGreaterThanOrEqual(300);
   expect(performance.now() - started).toBeGreaterThanOrEqual(290);
 });
+
+test("close() finishes when the worker dies while it is asked to stop", async () => {
+  const { thread } = startThread("47110-47119");
+  await thread.createLeg({ kind: "audio", label: "x", rtcpMux: true, mediaTimeoutMs: 0 });
+  (Reflect.get(thread, "current") as { worker: Worker }).worker.terminate();
+  await thread.close(60_000); // no answer will come: the worker's death ends the wait, not the time limit
+  expect(thread.running).toBe(false);
+});
+
+test("a leg asked for while the thread closes is refused and its ports are free again", async () => {
+  const { thread, pool } = startThread("47120-47121");
+  const late = thread.createLeg({ kind: "audio", label: "late", rtcpMux: false, mediaTimeoutMs: 0 }).then(() => "made", (e: Error) => e.message);
+  await thread.close();
+  expect(await late).toMatch(/closed|stopped/);
+  expect(pool.inUse).toBe(0);
+  const probe = createSocket("udp4");
+  open.sockets.push(probe);
+  await new Promise<void>((resolve, reject) => { probe.once("error", reject); probe.bind(47120, "127.0.0.1", resolve); });
+});
+
+test("a leg that goes quiet is reported again: its bitrate falls to 0", async () => {
+  const { thread } = startThread("47130-47139");
+  const leg = await thread.createLeg({ kind: "audio", label: "quiet", rtcpMux: true, mediaTimeoutMs: 0 });
+  const peer = await udp();
+  for (let seq = 1; seq <= 20; seq++) peer.send(rtp(seq), leg.rtpPort, "127.0.0.1");
+  await pollUntil(() => leg.stats().rx.bitrateBps, (b) => b > 0, 5000, "a bitrate while packets flow");
+  await pollUntil(() => leg.stats().rx.bitrateBps, (b) => b === 0, 5000, "the bitrate back to 0 once they stop");
+  expect(leg.stats().rx.packets).toBe(20);
+});
