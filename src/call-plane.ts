@@ -6,7 +6,7 @@ import { networkInterfaces } from "node:os";
 import type { Config, TrunkConfig } from "./config/schema.ts";
 import { PortPool } from "./media/ports/index.ts";
 import { LocalRelayLegs, type RelayLegFactory } from "./media/relay/index.ts";
-import { MediaThread } from "./media/thread/index.ts";
+import { FallbackRelayLegs, MediaThread } from "./media/thread/index.ts";
 import { createLogger } from "./observability/log.ts";
 import { metrics } from "./observability/metrics.ts";
 import { parseAgentFromRule } from "./session/agent-identity.ts";
@@ -90,7 +90,8 @@ export class CallPlane implements CallCarrier {
     // The media thread keeps the system's time: a virtual clock (tests) keeps the legs on this thread.
     const mediaThread = config.media.relay_thread && clock === systemClock ? await startMediaThread(pool) : null;
     metrics.gauge("avsplit_media_thread_up", "1 while SIP audio is relayed on the media thread").collect(() => (mediaThread?.running ? 1 : 0));
-    const audioLegs: RelayLegFactory = mediaThread ?? new LocalRelayLegs(pool, clock);
+    const local = new LocalRelayLegs(pool, clock);
+    const audioLegs: RelayLegFactory = mediaThread ? new FallbackRelayLegs(mediaThread, local) : local;
     const trunks = new TrunksInForce(config.trunk, sip, consoleTrunks);
     const sessions = new SessionManager({
       nodeId: config.node.id,

@@ -42,8 +42,14 @@ export interface MediaThreadOptions {
   receiveBufferBytes?: number;
 }
 
+/** A media thread that died this often within FAILURE_WINDOW_MS is not started again for new legs. */
+const MAX_FAILURES = 3;
+const FAILURE_WINDOW_MS = 10 * 60_000;
+
 export class MediaThread implements RelayLegFactory {
   private current: Running | null = null;
+  /** When workers died (performance.now()), the last MAX_FAILURES. */
+  private readonly failures: number[] = [];
   private nextId = 1;
   private isClosed = false;
 
@@ -63,6 +69,11 @@ export class MediaThread implements RelayLegFactory {
 
   /** True while a worker runs. */
   get running(): boolean { return this.current !== null; }
+
+  /** False once workers died MAX_FAILURES times within FAILURE_WINDOW_MS: new legs belong elsewhere (FallbackRelayLegs). */
+  get healthy(): boolean {
+    return this.failures.length < MAX_FAILURES || performance.now() - this.failures[0] > FAILURE_WINDOW_MS;
+  }
 
   async createLeg(spec: RelayLegSpec): Promise<RelayLeg> {
     if (this.isClosed) throw new Error("the media thread is closed");
@@ -142,6 +153,9 @@ export class MediaThread implements RelayLegFactory {
       if (this.current !== r) return; // stopped on purpose
       dead = true;
       log.error("media thread failed: its calls lose their audio and end", { err: why, legs: r.legs.size });
+      this.failures.push(performance.now());
+      if (this.failures.length > MAX_FAILURES) this.failures.shift();
+      if (!this.healthy) log.error(`the media thread failed ${MAX_FAILURES} times within ${FAILURE_WINDOW_MS / 60_000} minutes: new calls' audio is relayed on the main thread`);
       broken(new Error(`media thread failed: ${why}`));
       this.fail(r);
     };

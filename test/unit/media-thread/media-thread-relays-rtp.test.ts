@@ -1,8 +1,9 @@
 import { afterEach, expect, test } from "bun:test";
 import { createSocket, type Socket } from "node:dgram";
 import { PortPool } from "../../../src/media/ports/index.ts";
-import { MediaThread } from "../../../src/media/thread/index.ts";
-import type { RelayLeg } from "../../../src/media/relay/index.ts";
+import { FallbackRelayLegs, MediaThread } from "../../../src/media/thread/index.ts";
+import { LocalRelayLegs, MediaEndpoint, type RelayLeg } from "../../../src/media/relay/index.ts";
+import { systemClock } from "../../../src/util/clock.ts";
 import { RtpHeaderView } from "../../../src/media/rtp/index.ts";
 import { metrics } from "../../../src/observability/metrics.ts";
 import { pollUntil } from "../../support/poll.ts";
@@ -161,4 +162,23 @@ test("a leg that goes quiet is reported again: its bitrate falls to 0", async ()
   await pollUntil(() => leg.stats().rx.bitrateBps, (b) => b > 0, 5000, "a bitrate while packets flow");
   await pollUntil(() => leg.stats().rx.bitrateBps, (b) => b === 0, 5000, "the bitrate back to 0 once they stop");
   expect(leg.stats().rx.packets).toBe(20);
+});
+
+test("after three worker deaths within ten minutes new legs are relayed on this thread", async () => {
+  const { thread, pool } = startThread("47140-47149");
+  const legs = new FallbackRelayLegs(thread, new LocalRelayLegs(pool, systemClock));
+  for (let death = 0; death < 3; death++) {
+    const leg = await legs.createLeg({ kind: "audio", label: `t${death}`, rtcpMux: true, mediaTimeoutMs: 0 });
+    expect(leg).not.toBeInstanceOf(MediaEndpoint);
+    const closed = new Promise<void>((r) => leg.on("closed", r));
+    (Reflect.get(thread, "current") as { worker: Worker }).worker.terminate();
+    await closed;
+  }
+  expect(thread.healthy).toBe(false);
+  const a = await legs.createLeg({ kind: "audio", label: "local-a", rtcpMux: true, mediaTimeoutMs: 0 });
+  const b = await legs.createLeg({ kind: "audio", label: "local-b", rtcpMux: true, mediaTimeoutMs: 0 });
+  expect(a).toBeInstanceOf(MediaEndpoint);
+  const bridge = legs.bridge(a, b, {});
+  expect(bridge.closed).toBe(false);
+  bridge.close();
 });
