@@ -5,7 +5,7 @@
  */
 import { createLogger } from "../../observability/log.ts";
 import { Bridge, MediaEndpoint, type MediaEndpointStats } from "../relay/index.ts";
-import { metrics } from "../../observability/metrics.ts";
+import { metrics, type CounterCounts } from "../../observability/metrics.ts";
 import type { MediaLoop } from "../ports/media-loop.ts";
 import type { PortAllocation } from "../ports/index.ts";
 import type { FdUdpSocket } from "../ports/fd-udp-socket.ts";
@@ -14,8 +14,10 @@ import type { MediaCommand, MediaThreadEvent } from "./protocol.ts";
 
 const log = createLogger("media.thread");
 
-/** How often changed counters are reported. */
+/** How often a changed leg's counters are reported. */
 export const STATS_PERIOD_MS = 250;
+/** Reports are spread over the loop's turns (at most this many legs per turn), not made for every leg at once. */
+const REPORTS_PER_TURN = 32;
 
 interface Leg {
   endpoint: MediaEndpoint;
@@ -26,12 +28,13 @@ interface Leg {
   reported: number;
   flowing: boolean;
   rttMs: number | null;
+  reportedAt: number;
 }
 
 export class ThreadRelay {
   private readonly legs = new Map<number, Leg>();
   private readonly bridges = new Map<number, Bridge>();
-  private lastStatsAt = -Infinity;
+  private lastCountersAt = -Infinity;
   private stopped = false;
 
   constructor(
@@ -67,14 +70,14 @@ export class ThreadRelay {
 
   /**
    * Called after each turn of the loop (`monotonicMs`: performance.now(), so a wall-clock step cannot stall reports):
-   * tapped packets go out, and every STATS_PERIOD_MS the counters of the legs that changed and the thread's metrics.
+   * tapped packets go out; the legs whose last report is STATS_PERIOD_MS old and that changed are reported (a few
+   * per turn: one burst for hundreds of legs would hold up the packets queued meanwhile), and the thread's metrics.
    */
   flush(monotonicMs: number): void {
-    for (const [id, leg] of this.legs) this.flushTap(id, leg);
-    if (monotonicMs - this.lastStatsAt < STATS_PERIOD_MS) return;
-    this.lastStatsAt = monotonicMs;
     const changed: [number, MediaEndpointStats][] = [];
     for (const [id, leg] of this.legs) {
+      this.flushTap(id, leg);
+      if (changed.length >= REPORTS_PER_TURN || monotonicMs - leg.reportedAt < STATS_PERIOD_MS) continue;
       const e = leg.endpoint;
       const mark = e.rx.packets + e.tx.packets + e.dropped;
       if (mark === leg.reported && !leg.flowing && e.rtt.lastMs === leg.rttMs) continue;
@@ -82,9 +85,14 @@ export class ThreadRelay {
       leg.reported = mark;
       leg.flowing = stats.rx.bitrateBps > 0 || stats.tx.bitrateBps > 0;
       leg.rttMs = e.rtt.lastMs;
+      leg.reportedAt = monotonicMs;
       changed.push([id, stats]);
     }
-    const counters = metrics.takeCounters();
+    let counters: CounterCounts = [];
+    if (monotonicMs - this.lastCountersAt >= STATS_PERIOD_MS) {
+      this.lastCountersAt = monotonicMs;
+      counters = metrics.takeCounters();
+    }
     if (changed.length > 0 || counters.length > 0) this.post({ ev: "stats", legs: changed, counters });
   }
 
@@ -110,7 +118,7 @@ export class ThreadRelay {
       for (const b of [c.rtp, c.rtcp]) if (b && !adopted.some((s) => s.fd === b.fd)) this.loop.closeUnadopted(b);
       return this.post({ ev: "closed", id: c.id, stats: null });
     }
-    const leg: Leg = { endpoint, tap: null, generation: null, reported: 0, flowing: false, rttMs: null };
+    const leg: Leg = { endpoint, tap: null, generation: null, reported: 0, flowing: false, rttMs: null, reportedAt: -Infinity };
     this.legs.set(c.id, leg);
     endpoint.on("latched", (l) => this.post({ ev: "latched", id: c.id, ...l }));
     endpoint.on("timeout", ({ silentForMs }) => this.post({ ev: "timeout", id: c.id, silentForMs }));
