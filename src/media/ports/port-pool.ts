@@ -24,6 +24,28 @@ export interface PortPoolOptions {
 
 export interface AllocateOptions { rtcpMux: boolean }
 
+/** The sockets (or fds) of one port pair: RTP, and RTCP on +1 unless muxed. */
+export interface RtpPair<T> { rtp: T; rtcp: T | null }
+
+/** Binds `port` and, without rtcp-mux, `port + 1`; the RTP one is closed again when RTCP cannot be had. */
+export async function bindRtpPair<T>(port: number, rtcpMux: boolean, bind: (port: number) => T | Promise<T>, close: (socket: T) => void): Promise<RtpPair<T>> {
+  const rtp = await bind(port);
+  if (rtcpMux) return { rtp, rtcp: null };
+  try {
+    return { rtp, rtcp: await bind(port + 1) };
+  } catch (err) {
+    close(rtp);
+    throw err;
+  }
+}
+
+export function closeRtpPair<T>(pair: RtpPair<T>, close: (socket: T) => void): void {
+  close(pair.rtp);
+  if (pair.rtcp !== null) close(pair.rtcp);
+}
+
+const closeSocket = (s: DatagramSocket) => s.close();
+
 /** A bound RTP socket (and RTCP socket unless muxed); `release()` closes them and returns the pair. */
 export interface PortAllocation {
   readonly rtpPort: number;
@@ -57,15 +79,15 @@ export class PortPool {
   get available(): number { return this.free; }
 
   async allocate(opts: AllocateOptions): Promise<PortAllocation> {
+    const bind = (port: number) => MediaSocket.bind(this.host, port, this.receiveBufferBytes);
     const { rtpPort, bound, release } = await this.reserve(
-      (port) => this.bindPair(port, opts.rtcpMux),
-      (s) => { s.rtp.close(); s.rtcp?.close(); },
+      (port) => bindRtpPair<DatagramSocket>(port, opts.rtcpMux, bind, closeSocket),
+      (pair) => closeRtpPair(pair, closeSocket),
     );
     return {
       rtpPort, rtcpPort: rtpPort + 1, rtp: bound.rtp, rtcp: bound.rtcp,
       release: () => {
-        bound.rtp.close();
-        bound.rtcp?.close();
+        closeRtpPair(bound, closeSocket);
         release();
       },
     };
@@ -112,17 +134,6 @@ export class PortPool {
 
   /** Stops handing out ports; allocations already made stay valid until released. */
   close(): void { this.closed = true; }
-
-  private async bindPair(port: number, rtcpMux: boolean): Promise<{ rtp: DatagramSocket; rtcp: DatagramSocket | null }> {
-    const rtp = await MediaSocket.bind(this.host, port, this.receiveBufferBytes);
-    if (rtcpMux) return { rtp, rtcp: null };
-    try {
-      return { rtp, rtcp: await MediaSocket.bind(this.host, port + 1, this.receiveBufferBytes) };
-    } catch (err) {
-      rtp.close();
-      throw err;
-    }
-  }
 
   private take(): number {
     const port = this.ring[this.head];

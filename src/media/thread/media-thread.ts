@@ -13,7 +13,7 @@ import type { RelayBridge, RelayLeg, RelayLegFactory, RelayLegSpec } from "../re
 import { EventFd } from "../ports/epoll.ts";
 import { bindUdpFd, type BoundFd } from "../ports/fd-udp-socket.ts";
 import { libcSocket, sockaddrIPv4, type LibcSocket } from "../ports/libc-socket.ts";
-import { DEFAULT_RECEIVE_BUFFER, type PortPool } from "../ports/index.ts";
+import { bindRtpPair, closeRtpPair, DEFAULT_RECEIVE_BUFFER, type PortPool } from "../ports/index.ts";
 import type { MediaCommand, MediaThreadEvent, MediaThreadSetup } from "./protocol.ts";
 import { ThreadBridge, ThreadMediaLeg } from "./thread-media-leg.ts";
 
@@ -81,9 +81,16 @@ export class MediaThread implements RelayLegFactory {
     await r.ready;
     const id = this.nextId++;
     const full = { ...spec, ssrc: spec.ssrc ?? randomSsrc() };
-    const { rtpPort, bound, release } = await this.opts.pool.reserve(async (port) => this.bindPair(port, spec.rtcpMux), closeFds(this.libc));
+    const { host } = this.opts.pool;
+    const receiveBuffer = this.opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
+    // Throws SocketBindError (EADDRINUSE: the pool tries the next pair).
+    const bind = (port: number) => bindUdpFd(this.libc, host, port, receiveBuffer);
+    const { rtpPort, bound, release } = await this.opts.pool.reserve(
+      (port) => bindRtpPair(port, spec.rtcpMux, bind, this.closeFd),
+      (pair) => closeRtpPair(pair, this.closeFd),
+    );
     if (this.current !== r || this.isClosed) {
-      closeFds(this.libc)(bound);
+      closeRtpPair(bound, this.closeFd);
       release();
       throw new Error("the media thread stopped");
     }
@@ -95,19 +102,7 @@ export class MediaThread implements RelayLegFactory {
     return leg;
   }
 
-  /** Throws SocketBindError (EADDRINUSE: the pool tries the next pair). */
-  private bindPair(port: number, rtcpMux: boolean): { rtp: BoundFd; rtcp: BoundFd | null } {
-    const { host } = this.opts.pool;
-    const receiveBuffer = this.opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
-    const rtp = bindUdpFd(this.libc, host, port, receiveBuffer);
-    if (rtcpMux) return { rtp, rtcp: null };
-    try {
-      return { rtp, rtcp: bindUdpFd(this.libc, host, port + 1, receiveBuffer) };
-    } catch (err) {
-      this.libc.symbols.close(rtp.fd);
-      throw err;
-    }
-  }
+  private readonly closeFd = (bound: BoundFd): void => { this.libc.symbols.close(bound.fd); };
 
   bridge(a: RelayLeg, b: RelayLeg, options: BridgeOptions): RelayBridge {
     const r = this.current;
@@ -216,11 +211,4 @@ export class MediaThread implements RelayLegFactory {
     r.worker.postMessage(c);
     r.doorbell.signal();
   }
-}
-
-function closeFds(libc: LibcSocket): (pair: { rtp: BoundFd; rtcp: BoundFd | null }) => void {
-  return (pair) => {
-    libc.symbols.close(pair.rtp.fd);
-    if (pair.rtcp) libc.symbols.close(pair.rtcp.fd);
-  };
 }

@@ -15,7 +15,7 @@ import type { MediaCommand, MediaThreadEvent } from "./protocol.ts";
 const log = createLogger("media.thread");
 
 /** How often a changed leg's counters are reported. */
-export const STATS_PERIOD_MS = 250;
+const STATS_PERIOD_MS = 250;
 /** Reports are spread over the loop's turns (at most this many legs per turn), not made for every leg at once. */
 const REPORTS_PER_TURN = 32;
 
