@@ -30,7 +30,11 @@ test("the agent starts and stops recording the caller with the widget's button",
   expect(cc.code, cc.logs).toBe(0);
 
   const db = new Database(`${fx.h.dataDir}/avsplit.db`, { readonly: true });
-  const rows = db.query<{ kind: string }, [string]>("SELECT kind FROM media_files WHERE session_id = ?").all(call.sessionId);
+  // the row is written once the file's last writes are done and it is checksummed: nothing announces it to the test
+  const rows = await pollUntil(
+    () => db.query<{ kind: string }, [string]>("SELECT kind FROM media_files WHERE session_id = ?").all(call.sessionId),
+    (r) => r.length > 0, 10_000, "the recording's row",
+  );
   const audited = db.query<{ type: string; actor: string }, [string]>("SELECT type, actor FROM events WHERE session_id = ? AND type LIKE 'recording.%' ORDER BY seq").all(call.sessionId);
   db.close();
   expect(rows).toEqual([{ kind: "recording" }]);
